@@ -1,0 +1,75 @@
+"""Shared fixtures: scratch copies of the book, and one strict build for every HTML test."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+# The jupyter-book next to this interpreter, so tests use the environment they run in.
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+# Never copied into a scratch book: build output, caches, tooling.
+SKIP = shutil.ignore_patterns("_build", ".git", "node_modules", ".pytest_cache", "__pycache__",
+                              "*.egg-info", ".venv", "venv", "*.svg")
+
+
+def copy_book(target: Path) -> Path:
+    """A full copy of the book's sources at ``target`` (no build output, no figures)."""
+    shutil.copytree(ROOT, target, ignore=SKIP)
+    return target
+
+
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every page in _toc.yml, as a path without suffix, root page first."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+def page_source(page: str, root: Path = ROOT) -> Path:
+    for suffix in (".md", ".ipynb"):
+        if (root / f"{page}{suffix}").exists():
+            return root / f"{page}{suffix}"
+    raise FileNotFoundError(f"_toc.yml lists {page}, but there is no {page}.md or .ipynb")
+
+
+def run_build(book: Path, *extra: str) -> subprocess.CompletedProcess:
+    """``jupyter-book build -W -n --keep-going`` on ``book``; output captured for messages."""
+    return subprocess.run(
+        [JUPYTER_BOOK, "build", "-W", "-n", "--keep-going", *extra, str(book)],
+        capture_output=True, text=True, timeout=1800,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """One cold, strict build of a scratch copy of the book, shared by every HTML test."""
+    book = copy_book(tmp_path_factory.mktemp("book") / "book")
+    result = run_build(book)
+    if result.returncode != 0:
+        pytest.fail(
+            "strict build failed (jupyter-book build -W -n --keep-going):\n"
+            + result.stdout[-6000:] + result.stderr[-6000:],
+            pytrace=False,
+        )
+    return book
+
+
+@pytest.fixture(scope="session")
+def html(built_book) -> Path:
+    return built_book / "_build" / "html"

@@ -1,0 +1,99 @@
+"""The strict HTML build: a page per toc entry, captioned figures with real alt text,
+no leaked warnings, nothing fetched from the network, and sources left untouched."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, toc_files
+
+pytestmark = pytest.mark.build
+
+WARNING_TEXT = re.compile(r"\b\w*Warning\b[:(]|Traceback \(most recent call last\)")
+HASHLIKE = re.compile(r"^[0-9a-f]{16,}(\.\w+)?$")
+
+
+def pages(html: Path):
+    for page in toc_files():
+        yield page, BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_toc_entry_has_a_page(html):
+    missing = [p for p in toc_files() if not (html / f"{p}.html").is_file()]
+    assert not missing, f"no HTML page for: {missing}"
+
+
+def test_figures_have_numbered_captions_names_and_real_alt_text(html):
+    problems, figures = [], 0
+    for page, soup in pages(html):
+        main = soup.select_one("main") or soup
+        for figure in main.select("figure"):
+            figures += 1
+            caption = figure.select_one("figcaption")
+            number = figure.select_one(".caption-number")
+            if caption is None or number is None or len(caption.get_text(strip=True)) < 20:
+                problems.append(f"{page}: figure {figure.get('id')} lacks a numbered caption")
+            if not (figure.get("id") or "").startswith("fig-"):
+                problems.append(f"{page}: figure {figure.get('id')!r} has no fig- name")
+        for img in main.select("img"):
+            alt = (img.get("alt") or "").strip()
+            src = Path(img.get("src", "")).name
+            if len(alt.split()) < 8 or alt == src or HASHLIKE.match(alt) or alt.startswith("<"):
+                problems.append(f"{page}: image {src} has no real alt text ({alt!r})")
+    assert figures > 0, "the book has no figures at all"
+    assert not problems, "\n".join(problems)
+
+
+def test_no_warning_or_traceback_in_cell_outputs(html):
+    leaks = [
+        f"{page}: {WARNING_TEXT.search(out.get_text()).group(0)}"
+        for page, soup in pages(html)
+        for out in soup.select(".cell_output")
+        if WARNING_TEXT.search(out.get_text())
+    ]
+    assert not leaks, "\n".join(leaks)
+
+
+def test_glue_and_citations_resolved(html):
+    for page, soup in pages(html):
+        text = (soup.select_one("main") or soup).get_text(" ")
+        assert "{glue" not in text and "{cite" not in text, f"{page}: unrendered role in the page"
+
+
+def test_pages_load_nothing_from_other_hosts(html):
+    remote = re.compile(r"^(https?:)?//")
+    found = []
+    for path in html.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for node in soup.find_all(tag):
+                value = node.get(attr) or ""
+                if tag == "link" and "stylesheet" not in (node.get("rel") or []) \
+                        and "preload" not in (node.get("rel") or []):
+                    continue
+                if remote.match(value):
+                    found.append(f"{path.relative_to(html)}: <{tag} {attr}={value}>")
+    assert not found, "\n".join(found)
+
+
+def test_chart_files_written_to_figures(built_book):
+    svgs = sorted(p.name for p in (built_book / "figures").glob("*.svg"))
+    assert svgs, "the build wrote no chart into figures/"
+
+
+def test_build_leaves_tracked_sources_untouched(built_book):
+    # The scratch copy's sources must be byte-identical to the repository's after a build.
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    changed = [f for f in tracked if (ROOT / f).is_file() and (built_book / f).is_file()
+               and (ROOT / f).read_bytes() != (built_book / f).read_bytes()]
+    assert not changed, f"the build modified tracked files: {changed}"
+    for folder in ("chapters", "data"):
+        created = {p.relative_to(built_book).as_posix() for p in (built_book / folder).rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts}
+        assert created <= set(tracked), f"the build wrote into {folder}/: {sorted(created - set(tracked))}"

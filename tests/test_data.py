@@ -1,0 +1,150 @@
+"""Every dataset validates, and every kind of bad input is reported with file, row and column."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from als_explainer.data import DataError, dataset_names, load, parse_partial_date
+
+from conftest import ROOT
+
+
+@pytest.mark.parametrize("name", dataset_names(ROOT))
+def test_dataset_loads_and_validates(name):
+    frame = load(name, root=ROOT)
+    assert len(frame) > 0
+
+
+@pytest.fixture
+def scratch(tmp_path) -> Path:
+    """The files the loader reads, copied so a test can break them."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    return tmp_path
+
+
+def rewrite_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell of a CSV (row counts data rows from 1) without touching the others."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[row][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def expect_error(root: Path, row, column) -> DataError:
+    with pytest.raises(DataError) as caught:
+        load("events", root=root)
+    err = caught.value
+    message = str(err)
+    assert message.startswith("data/events.csv"), message
+    assert (err.row, err.column) == (row, column), message
+    if row is not None:
+        assert f"row {row}" in message
+    if column is not None:
+        assert f'column "{column}"' in message
+    return err
+
+
+def test_bad_date_names_file_row_column(scratch):
+    rewrite_cell(scratch / "data/events.csv", 7, "date", "2017-13-45")
+    err = expect_error(scratch, 7, "date")
+    assert '"2017-13-45" is not a date' in str(err)
+
+
+def test_date_more_precise_than_declared_is_refused(scratch):
+    # A month-precision event must not quietly acquire a day.
+    rewrite_cell(scratch / "data/events.csv", 1, "date", "2016-07-11")
+    err = expect_error(scratch, 1, "date")
+    assert 'does not match precision "month"' in str(err)
+
+
+def test_missing_column_is_named(scratch):
+    path = scratch / "data/events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    index = header.index("actor")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    for row in rows:
+        del row[index]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    err = expect_error(scratch, 0, "actor")
+    assert "missing from the header" in str(err)
+
+
+def test_unknown_category_is_named(scratch):
+    rewrite_cell(scratch / "data/events.csv", 3, "kind", "verdict")
+    err = expect_error(scratch, 3, "kind")
+    assert '"verdict" is not an allowed value' in str(err)
+
+
+def test_duplicate_id_points_at_both_rows(scratch):
+    rewrite_cell(scratch / "data/events.csv", 5, "id", "complaint-2016")
+    err = expect_error(scratch, 5, "id")
+    assert "repeats the value of row 1" in str(err)
+
+
+def test_unknown_source_key_is_named(scratch):
+    rewrite_cell(scratch / "data/events.csv", 2, "source", "tigermedia2016mtd;nosuchsource2099")
+    err = expect_error(scratch, 2, "source")
+    assert '"nosuchsource2099" is not in references.bib' in str(err)
+
+
+def test_bytes_that_are_not_utf8_are_located(scratch):
+    path = scratch / "data/events.csv"
+    rewrite_cell(path, 4, "event", "PLACEHOLDER")
+    path.write_bytes(path.read_bytes().replace(b"PLACEHOLDER", b"caf\xe9"))
+    err = expect_error(scratch, 4, "event")
+    assert "0xe9 is not UTF-8" in str(err)
+
+
+def test_empty_required_cell_is_named(scratch):
+    rewrite_cell(scratch / "data/events.csv", 6, "event", "")
+    err = expect_error(scratch, 6, "event")
+    assert "empty but required" in str(err)
+
+
+def test_short_row_is_named(scratch):
+    path = scratch / "data/events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = "tiger-media-motion-2016,2016-09-05,day"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    err = expect_error(scratch, 2, None)
+    assert "has 3 cells" in str(err)
+
+
+@pytest.mark.parametrize(
+    "text, precision, start, end",
+    [
+        ("2016-07-11", "day", "2016-07-11", "2016-07-11"),
+        ("2016-02", "month", "2016-02-01", "2016-02-29"),
+        ("2018", "approximate", "2018-01-01", "2018-12-31"),
+        ("2018-02/2018-05", "approximate", "2018-02-01", "2018-05-31"),
+        ("2017-01/2017-06-13", "approximate", "2017-01-01", "2017-06-13"),
+    ],
+)
+def test_partial_dates_cover_exactly_the_days_the_record_allows(text, precision, start, end):
+    date = parse_partial_date(text, precision)
+    assert (date.start.isoformat(), date.end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text, precision",
+    [("2016-07", "day"), ("2016-07-11", "approximate"), ("2018-05/2018-02", "approximate"),
+     ("2018-02/2018-05", "month"), ("2016-02-30", "day"), ("16-07", "month")],
+)
+def test_partial_dates_refuse_what_the_precision_does_not_allow(text, precision):
+    with pytest.raises(ValueError):
+        parse_partial_date(text, precision)
