@@ -56,10 +56,24 @@ def run_build(book: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def snapshot(book: Path) -> dict[str, bytes]:
+    """Every source file of a book (not build output or figures) and its bytes."""
+    return {
+        p.relative_to(book).as_posix(): p.read_bytes()
+        for p in book.rglob("*")
+        if p.is_file() and not {"_build", "figures", "__pycache__"} & set(p.relative_to(book).parts)
+    }
+
+
+# Sources of each scratch book as they were just before it was built.
+SOURCES_BEFORE_BUILD: dict[Path, dict[str, bytes]] = {}
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """One cold, strict build of a scratch copy of the book, shared by every HTML test."""
     book = copy_book(tmp_path_factory.mktemp("book") / "book")
+    SOURCES_BEFORE_BUILD[book] = snapshot(book)
     result = run_build(book)
     if result.returncode != 0:
         pytest.fail(
