@@ -1,0 +1,435 @@
+"""Part III: the two questions that "jurisdiction" covers online, kept apart.
+
+- **Personal jurisdiction**: may this court judge this defendant at all?
+- **Territorial reach**: does the US Copyright Act reach conduct that happens partly abroad?
+
+This module holds what the Part III chapters share:
+
+- loaders for the part's datasets that add the checks a single-column schema cannot
+  express (a count is given exactly when the record states one; every hypothetical
+  actor goes through every step of each test once), failing with file, row and column;
+- the decision-flow diagram of the two questions, drawn with matplotlib only;
+- the precedents chart (one panel per question) and the chart of what the record
+  says, and does not say, about where the sites and servers were;
+- the worked illustration's tables, generated from ``jurisdiction_illustration.csv``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import Markdown
+from matplotlib.patches import FancyBboxPatch, Patch
+from matplotlib.text import Text
+
+from .charts import PALETTE, legend_patches
+from .data import DataError, load, schema
+from .tables import cited_table
+
+# The two questions, in the order the book always gives them, with their colours.
+QUESTIONS = {
+    "personal-jurisdiction": "Question 1 · personal jurisdiction",
+    "territorial-reach": "Question 2 · territorial reach",
+}
+QUESTION_ASKS = {
+    "personal-jurisdiction": "Can this court judge this defendant?",
+    "territorial-reach": "Does US copyright law reach the conduct?",
+}
+QUESTION_COLOURS = {"personal-jurisdiction": PALETTE["blue"], "territorial-reach": PALETTE["orange"]}
+
+# The hypothetical actors of the worked illustration, in table order.
+ACTORS = {
+    "origin-host-abroad": "Origin host abroad",
+    "us-proxy": "US proxy with US edge caches",
+    "ad-network-abroad": "Ad network abroad",
+}
+# Each step of the two tests: the question it belongs to and the column header it gets.
+STEPS = {
+    "dsc-1": ("personal-jurisdiction", "1. Aims its online activity at California?"),
+    "dsc-2": ("personal-jurisdiction", "2. Shows intent to do business or interact there?"),
+    "dsc-3": ("personal-jurisdiction", "3. Does the claim arise from that activity?"),
+    "dsc-outcome": ("personal-jurisdiction", "Could a California court judge it? (our reading)"),
+    "rjr-1": ("territorial-reach", "Step 1: does the Act clearly apply abroad?"),
+    "rjr-2-copy": ("territorial-reach", "Step 2: a copy made or stored in the US?"),
+    "rjr-2-screen": ("territorial-reach", "Step 2: the photos shown on US screens?"),
+    "rjr-outcome": ("territorial-reach", "A US act for a claim to rest on? (our reading)"),
+}
+ANSWERS = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
+
+WHO_SAID = {"als-scan": "ALS Scan's pleadings (as reported)",
+            "cloudflare": "Cloudflare's argument (as reported)",
+            "nobody": "no number in the record"}
+WHO_COLOURS = {"als-scan": PALETTE["blue"], "cloudflare": PALETTE["orange"], "nobody": PALETTE["grey"]}
+SILENCE_TEXT = {
+    "count-not-stated": 'a source says "{text}" but gives no number',
+    "not-in-record": "not given in any available source",
+    "undecided": "no finding: the court left it for a trial that never took place",
+}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_site_locations(root=None) -> pd.DataFrame:
+    """``site_locations.csv``, with the checks that tie count, count_text and status together."""
+    frame = load("site_locations", root=root)
+    check_site_locations(frame, _rel_for("site_locations", root))
+    return frame
+
+
+def _rel_for(name: str, root) -> str:
+    return f"data/{schema(name, root)['path']}"
+
+
+def check_site_locations(frame: pd.DataFrame, file: str = "data/site_locations.csv") -> None:
+    """A count appears exactly when a source states it; silences are recorded as silences."""
+    for index, row in frame.iterrows():
+        number = index + 1
+        stated = row["status"] == "count-stated"
+        has_count = not _blank(row["count"])
+        if stated and not has_count:
+            raise DataError(file, "is empty, but status count-stated needs the stated number",
+                            row=number, column="count")
+        if has_count and not stated:
+            raise DataError(file, f'holds a number, but status is "{row["status"]}": only a count '
+                            "a source states may be recorded (never an estimate)",
+                            row=number, column="count")
+        wants_text = row["status"] == "count-not-stated"
+        if wants_text and _blank(row["count_text"]):
+            raise DataError(file, "is empty, but status count-not-stated needs the source's own word "
+                            '(e.g. "some")', row=number, column="count_text")
+        if not _blank(row["count_text"]) and not wants_text:
+            raise DataError(file, f'is set, but status is "{row["status"]}"; count_text is only for '
+                            "count-not-stated rows", row=number, column="count_text")
+        silent = row["status"] in ("not-in-record", "undecided")
+        if silent != (row["said_by"] == "nobody"):
+            reason = ("must be nobody when the record is silent or undecided" if silent
+                      else "is nobody, but a source reports someone saying it")
+            raise DataError(file, reason, row=number, column="said_by")
+
+
+def _blank(value) -> bool:
+    """An empty cell, however pandas chose to store it (None, NaN or NA)."""
+    return value is None or value == "" or bool(pd.isna(value))
+
+
+def load_illustration(root=None) -> pd.DataFrame:
+    """``jurisdiction_illustration.csv``, checked to be a complete actor-by-step grid."""
+    frame = load("jurisdiction_illustration", root=root)
+    check_illustration(frame, _rel_for("jurisdiction_illustration", root))
+    return frame
+
+
+def check_illustration(frame: pd.DataFrame, file: str = "data/jurisdiction_illustration.csv") -> None:
+    """Each step belongs to the row's question, and each actor has each step exactly once."""
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in frame.iterrows():
+        number = index + 1
+        question, _ = STEPS[row["step"]]
+        if question != row["question"]:
+            raise DataError(file, f'step "{row["step"]}" belongs to {question}, not {row["question"]}',
+                            row=number, column="step")
+        key = (row["actor"], row["step"])
+        if key in seen:
+            raise DataError(file, f'repeats step "{row["step"]}" for actor "{row["actor"]}" '
+                            f"(first given in row {seen[key]})", row=number, column="step")
+        seen[key] = number
+    for actor in ACTORS:
+        for step in STEPS:
+            if (actor, step) not in seen:
+                raise DataError(file, f'has no row for actor "{actor}" at step "{step}"', column="step")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _italic(name: str) -> str:
+    return f"*{name}*"
+
+
+def cases_table(cases: pd.DataFrame, question: str) -> Markdown:
+    """The precedents that answer one question, with their sources cited."""
+    if question not in QUESTIONS:
+        raise ValueError(f'question "{question}" is not one of {", ".join(QUESTIONS)}')
+    rows = cases[cases["question"] == question].sort_values("year", kind="stable").copy()
+    rows["case"] = rows["case"].map(_italic)
+    return cited_table(rows, {"case": "Case", "citation": "Citation", "court": "Court",
+                              "year": "Year", "rule": "Test or holding (our paraphrase)"})
+
+
+def illustration_frame(frame: pd.DataFrame, question: str) -> pd.DataFrame:
+    """One row per hypothetical actor, one column per step of the question's test.
+
+    Cells read "**Answer.** reason"; the source column gathers every key the actor's
+    rows name, in order, so the rendered table cites the cases whose tests it applies.
+    """
+    steps = [step for step, (q, _) in STEPS.items() if q == question]
+    if not steps:
+        raise ValueError(f'question "{question}" is not one of {", ".join(QUESTIONS)}')
+    out = []
+    for actor, label in ACTORS.items():
+        mine = frame[(frame["actor"] == actor) & (frame["question"] == question)].set_index("step")
+        row, keys = {"actor": label}, []
+        for step in steps:
+            cell = mine.loc[step]
+            row[step] = f"**{ANSWERS[cell['answer']]}.** {cell['reasoning']}"
+            keys += [k.strip() for k in str(cell["source"]).split(";") if k.strip()]
+        row["source"] = ";".join(dict.fromkeys(keys))
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def illustration_table(frame: pd.DataFrame, question: str) -> Markdown:
+    """The worked illustration for one question, as a cited table generated from data."""
+    wide = illustration_frame(frame, question)
+    headers = {"actor": "Hypothetical actor"}
+    headers.update({step: STEPS[step][1] for step in wide.columns if step in STEPS})
+    return cited_table(wide, headers)
+
+
+def stated_count(sites: pd.DataFrame, row_id: str) -> int:
+    """The number a source states for ``row_id``; refuses rows where the record is silent."""
+    row = sites.set_index("id").loc[row_id]
+    if row["status"] != "count-stated":
+        raise ValueError(f'"{row_id}" has no stated count (status {row["status"]})')
+    return int(row["count"])
+
+
+# --------------------------------------------------------------------------- decision flow
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box of the decision-flow diagram (axes units: 0-10 across, 0-10 up)."""
+
+    id: str
+    question: str
+    kind: str  # header, decision, yes, no, note
+    x: float  # left edge
+    y: float  # bottom edge
+    w: float
+    h: float
+    text: str
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.w / 2, self.y + self.h / 2
+
+
+def _column(question: str, left: float) -> list[Node]:
+    q = question
+    d, gap, side = 3.0, 0.5, 1.33  # widths: decision boxes, the arrow gap, side boxes
+    sx, full = left + d + gap, d + gap + side
+    if q == "personal-jurisdiction":
+        return [
+            Node("pj-head", q, "header", left, 8.95, full, 0.95,
+                 f"{QUESTIONS[q]}\n{QUESTION_ASKS[q]}"),
+            Node("pj-1", q, "decision", left, 7.25, d, 1.2,
+                 "Does the defendant aim its online activity at the state? "
+                 "(Calder; ALS Scan v. DSC, part 1)"),
+            Node("pj-2", q, "decision", left, 5.5, d, 1.2,
+                 "...with a manifest intent to do business or interact there? "
+                 "(ALS Scan v. DSC, part 2; Mavrix)"),
+            Node("pj-3", q, "decision", left, 3.75, d, 1.2,
+                 "...and does the claim arise from that activity? (ALS Scan v. DSC, part 3)"),
+            Node("pj-no", q, "no", sx, 3.75, side, 4.7,
+                 "No: no specific jurisdiction in this state. Supplying bandwidth to a "
+                 "site was not enough (ALS Scan v. DSC)"),
+            Node("pj-yes", q, "yes", left, 2.0, d, 1.05,
+                 "Yes: this court may judge this defendant on this claim"),
+            Node("pj-note", q, "note", left, 0.55, full, 1.0,
+                 "Count only the defendant's own contacts with the state, "
+                 "not the plaintiff's (Walden v. Fiore)"),
+        ]
+    return [
+        Node("tr-head", q, "header", left, 8.95, full, 0.95,
+             f"{QUESTIONS[q]}\n{QUESTION_ASKS[q]}"),
+        Node("tr-1", q, "decision", left, 7.25, d, 1.2,
+             "Step 1: does the Copyright Act clearly say it applies abroad? (RJR Nabisco)"),
+        Node("tr-abroad", q, "yes", sx, 6.95, side, 1.5,
+             "Then it would reach acts abroad (not so for the Copyright Act)"),
+        Node("tr-2", q, "decision", left, 3.75, d, 2.3,
+             "Step 2: did conduct the Act cares about happen in the US? For example, a "
+             "copy made here (Update Art; L.A. News) or a showing on US screens (Spanski)"),
+        Node("tr-no", q, "no", sx, 3.75, side, 2.3,
+             "No: authorising from the US acts that all happen abroad is not "
+             "infringement (Subafilms)"),
+        Node("tr-yes", q, "yes", left, 2.0, d, 1.05,
+             "Yes: a domestic case, so US copyright law applies"),
+        Node("tr-note", q, "note", left, 0.55, full, 1.0,
+             "Foreign copies that flow from a US act may count, but recovery for them "
+             "is limited to the infringer's profits (L.A. News, 2003)"),
+    ]
+
+
+FLOW_NODES: list[Node] = _column("personal-jurisdiction", 0.05) + _column("territorial-reach", 5.12)
+# (from, to, label): every arrow of the diagram.
+FLOW_EDGES: list[tuple[str, str, str]] = [
+    ("pj-1", "pj-2", "yes"), ("pj-2", "pj-3", "yes"), ("pj-3", "pj-yes", "yes"),
+    ("pj-1", "pj-no", "no"), ("pj-2", "pj-no", "no"), ("pj-3", "pj-no", "no"),
+    ("tr-1", "tr-abroad", "yes"), ("tr-1", "tr-2", "no: the presumption applies (Subafilms)"),
+    ("tr-2", "tr-yes", "yes"), ("tr-2", "tr-no", "no"),
+]
+DIVIDER_X = 5.0  # the line between the two questions: no arrow ever crosses it
+
+_KIND_STYLE = {
+    "header": {"lw": 1.6, "tint": 0.30, "weight": "bold", "size": 10},
+    "decision": {"lw": 1.6, "tint": 0.14, "weight": "normal", "size": 8.6},
+    "yes": {"lw": 2.2, "tint": 0.14, "weight": "normal", "size": 8.6},
+    "no": {"lw": 2.2, "tint": 0.14, "weight": "normal", "size": 8.6},
+    "note": {"lw": 0.8, "tint": 0.08, "weight": "normal", "size": 8.2},
+}
+
+
+def _wrap(text: str, width_units: float, size: float, points_per_unit: float, bold: bool) -> str:
+    """Wrap ``text`` to fit a box ``width_units`` wide (DejaVu Sans: ~0.6 em per character)."""
+    usable = (width_units - 0.25) * points_per_unit
+    per_line = max(8, int(usable / (size * (0.66 if bold else 0.6))))
+    return "\n".join(textwrap.fill(part, per_line) for part in text.split("\n"))
+
+
+def draw_decision_flow(ax) -> dict[str, tuple[FancyBboxPatch, Text]]:
+    """Draw the two questions side by side as separate flows.
+
+    Returns each node's box and its text, so a test can check that every text fits.
+
+    The figure should be about 9 x 6.6 inches; the axes are made to fill it.
+    """
+    fig = ax.figure
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.axis("off")
+    points_per_unit = ax.get_position().width * fig.get_figwidth() * 72 / 10
+    nodes = {n.id: n for n in FLOW_NODES}
+    drawn: dict[str, tuple[FancyBboxPatch, Text]] = {}
+    for node in FLOW_NODES:
+        style = _KIND_STYLE[node.kind]
+        edge = {"yes": PALETTE["green"], "no": PALETTE["vermillion"], "note": PALETTE["grey"]}.get(
+            node.kind, QUESTION_COLOURS[node.question])
+        # A pale tint of the edge colour, opaque, so the chart has no transparency.
+        box = FancyBboxPatch((node.x, node.y), node.w, node.h,
+                             boxstyle="round,pad=0.02,rounding_size=0.12", linewidth=style["lw"],
+                             edgecolor=edge, facecolor=_tint(edge, style["tint"]))
+        ax.add_patch(box)
+        bold = style["weight"] == "bold"
+        text = ax.text(*node.centre, _wrap(node.text, node.w, style["size"], points_per_unit, bold),
+                ha="center", va="center", fontsize=style["size"], fontweight=style["weight"],
+                color="#1A1A1A", linespacing=1.25)
+        drawn[node.id] = (box, text)
+    for start, end, label in FLOW_EDGES:
+        _arrow(ax, nodes[start], nodes[end], label)
+    ax.plot([DIVIDER_X, DIVIDER_X], [0.4, 9.95], color="#8A8A8A", linewidth=1.2,
+            linestyle=(0, (4, 3)))
+    ax.text(DIVIDER_X, 0.15, "two separate questions: a yes to one settles nothing about the other",
+            ha="center", va="center", fontsize=8.4, color="#333333", style="italic")
+    return drawn
+
+
+def _tint(colour: str, strength: float) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return (1 - strength * (1 - r), 1 - strength * (1 - g), 1 - strength * (1 - b))
+
+
+def _arrow(ax, start: Node, end: Node, label: str) -> None:
+    sx, sy = start.centre
+    ex, ey = end.centre
+    if end.x >= start.x + start.w:  # sideways, into the left edge of the target
+        y = min(max(sy, end.y + 0.15), end.y + end.h - 0.15)
+        tail, head = (start.x + start.w, y), (end.x, y)
+        text_at, align = ((tail[0] + head[0]) / 2, y + 0.12), "center"
+    else:  # downwards, bottom edge to top edge
+        tail, head = (sx, start.y), (sx, end.y + end.h)
+        text_at, align = (sx + 0.1, (tail[1] + head[1]) / 2), "left"
+    ax.annotate("", xy=head, xytext=tail,
+                arrowprops={"arrowstyle": "-|>", "color": "#333333", "linewidth": 1.3,
+                            "shrinkA": 1, "shrinkB": 1, "mutation_scale": 12})
+    ax.text(*text_at, label, ha=align, va="bottom" if align == "center" else "center",
+            fontsize=8, color="#333333", style="italic")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def draw_precedents(axes, cases: pd.DataFrame, span: tuple | None = None,
+                    span_label: str = "ALS Scan v. Cloudflare") -> None:
+    """One panel per question: each precedent a dot at its year, the case's own span shaded.
+
+    ``axes`` is a pair of axes (personal jurisdiction first); ``span`` is an optional
+    (start, end) pair of timestamps for *ALS Scan v. Cloudflare* itself.
+    """
+    first, last = int(cases["year"].min()), int(cases["year"].max())
+    for ax, question in zip(axes, QUESTIONS):
+        rows = cases[cases["question"] == question].sort_values("year", kind="stable")
+        ys = list(range(len(rows)))[::-1]
+        colour = QUESTION_COLOURS[question]
+        if span is not None:
+            start, end = (_year_fraction(pd.Timestamp(t)) for t in span)
+            ax.axvspan(start, end, color=_tint(PALETTE["grey"], 0.25), linewidth=0, zorder=0)
+        ax.hlines(ys, first - 3, rows["year"], color=_tint(colour, 0.35), linewidth=1, zorder=1)
+        ax.plot(rows["year"], ys, "o", color=colour, markersize=7, linestyle="none", zorder=3)
+        for y, year in zip(ys, rows["year"]):
+            ax.annotate(str(year), (year, y), xytext=(7, 0), textcoords="offset points",
+                        va="center", fontsize=8, color="#333333")
+        ax.set_yticks(ys, list(rows["label"]))
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_xlim(first - 3, last + 5)
+        ax.grid(axis="y", visible=False)
+        ax.text(0.0, 1.03, f"{QUESTIONS[question]}: {QUESTION_ASKS[question]}",
+                transform=ax.transAxes, ha="left", va="bottom", fontsize=9.5,
+                fontweight="bold", color="#1A1A1A")
+    if span is not None:
+        start, end = (_year_fraction(pd.Timestamp(t)) for t in span)
+        axes[0].annotate(span_label, ((start + end) / 2, len(
+            cases[cases["question"] == "personal-jurisdiction"]) - 0.45),
+            ha="center", va="top", fontsize=7.8, color="#333333")
+    axes[-1].set_xlabel("year of decision")
+
+
+def _year_fraction(when: pd.Timestamp) -> float:
+    start = pd.Timestamp(year=when.year, month=1, day=1)
+    length = (pd.Timestamp(year=when.year + 1, month=1, day=1) - start).days
+    return when.year + (when - start).days / length
+
+
+def draw_site_record(ax, sites: pd.DataFrame) -> dict[str, object]:
+    """What the record says about the sites: a bar only where a source states a number.
+
+    Rows where a source gives no number, or no source says anything, get a hatched band
+    with words instead of a bar, so the chart never shows a number nobody stated.
+    Returns the artist drawn for each row id (a bar or a band), for checking.
+    """
+    stated = sites[sites["status"] == "count-stated"]
+    top = int(stated["count"].max()) + 2 if len(stated) else 10
+    drawn: dict[str, object] = {}
+    ys = list(range(len(sites)))[::-1]
+    for y, (_, row) in zip(ys, sites.iterrows()):
+        colour = WHO_COLOURS[row["said_by"]]
+        if row["status"] == "count-stated":
+            bar = ax.barh(y, int(row["count"]), color=colour, height=0.62, zorder=2)[0]
+            ax.text(int(row["count"]) + 0.2, y, str(int(row["count"])), va="center",
+                    fontsize=9.5, fontweight="bold", color="#1A1A1A")
+            drawn[row["id"]] = bar
+        else:
+            band = ax.barh(y, top, color="white", edgecolor=colour, hatch="///", linewidth=1.0,
+                           height=0.62, zorder=2)[0]
+            text = SILENCE_TEXT[row["status"]].format(text=row["count_text"])
+            ax.text(top / 2, y, text, ha="center", va="center", fontsize=8.6, color="#1A1A1A",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5}, zorder=3)
+            drawn[row["id"]] = band
+    ax.set_yticks(ys, list(sites["label"]))
+    ax.set_xlim(0, top)
+    ax.set_ylim(-0.6, len(sites) - 0.4)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("number stated by a source (no bar where none is stated)")
+    present = [k for k in WHO_SAID if k in set(sites["said_by"]) and k != "nobody"]
+    handles = legend_patches({k: WHO_COLOURS[k] for k in present}, WHO_SAID)
+    handles.append(Patch(facecolor="white", edgecolor=PALETTE["grey"], hatch="///",
+                         label="no number in the record"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3,
+              fontsize=8.5)
+    return drawn
