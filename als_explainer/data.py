@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import dependencies
 from .bib import bibliography_keys
 from .paths import book_root
 
@@ -128,19 +129,26 @@ def _label(text: str) -> str:
 def _package(root: Path) -> dict:
     path = root / "data" / "datapackage.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        # Recorded by the part each caller uses (see als_explainer.dependencies).
+        with dependencies.quietly():
+            text = path.read_text(encoding="utf-8")
+        return json.loads(text)
     except json.JSONDecodeError as err:
         raise DataError("data/datapackage.json", f"is not valid JSON ({err})") from None
 
 
 def dataset_names(root: Path | None = None) -> list[str]:
     """The names of every dataset declared in ``data/datapackage.json``."""
-    return [r["name"] for r in _package(Path(root or book_root()))["resources"]]
+    root = Path(root or book_root())
+    dependencies.record_resource_names(root / "data" / "datapackage.json")
+    return [r["name"] for r in _package(root)["resources"]]
 
 
 def schema(name: str, root: Path | None = None) -> dict:
     """The declared resource (path, title, schema) for the dataset ``name``."""
-    for resource in _package(Path(root or book_root()))["resources"]:
+    root = Path(root or book_root())
+    dependencies.record_resource(root / "data" / "datapackage.json", name)
+    for resource in _package(root)["resources"]:
         if resource["name"] == name:
             return resource
     known = ", ".join(dataset_names(root))
@@ -175,7 +183,8 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     if not body:
         raise DataError(rel, "has a header but no rows")
 
-    bib = bibliography_keys(root)
+    with dependencies.quietly():  # recorded below as the keys this dataset names
+        bib = bibliography_keys(root)
     seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
     records = []
     for number, cells in enumerate(body, start=1):
@@ -201,6 +210,9 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
                     )
         records.append(record)
 
+    cited = [key for field in fields if field.get("bibtexKey")
+             for cells in body for key in _split_keys(cells[header.index(field["name"])])]
+    dependencies.record_bib_keys(root / "references.bib", cited)
     return _frame(records, fields)
 
 

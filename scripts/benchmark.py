@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""Measure the editor's loop on a scratch copy of the whole book.
+
+    python scripts/benchmark.py [--workdir DIR] [--json FILE]
+
+1. Rebuilds: a cold build, then a no-op rebuild, an edit to prose, to code and to data
+   (plus two extras: a package-module edit and a new bibliography entry), each built
+   with a plain ``jupyter-book build``. For each: wall time, time as a fraction of the
+   cold build, and the chapters the build executed (read from jupyter-cache).
+2. Page weight: every page's HTML plus the images and other files it alone loads,
+   leaving out the theme's shared assets in ``_static/``. Target: at most 400 KB.
+3. Determinism: a second cold build in a second copy must write byte-identical
+   ``figures/*.svg``.
+
+Targets (the exit status is 1 if one is missed): a no-op rebuild executes nothing and
+takes at most a quarter of the cold build; a prose edit executes nothing; a code edit
+executes exactly the edited chapter; a data edit executes exactly the chapters that read
+the file (cross-checked against a scan of the chapters' code for the dataset's name);
+every page weighs at most 400 KB; the figures are identical.
+
+The source tree is never touched: everything happens under ``--workdir`` (a fresh
+temporary folder by default, removed afterwards unless ``--keep`` is given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+SKIP = shutil.ignore_patterns("_build", ".git", "node_modules", ".pytest_cache", "__pycache__",
+                              "*.egg-info", ".venv", "venv", "*.svg")
+PAGE_BUDGET = 400 * 1024
+EDITED_CHAPTER = "chapters/00-case-at-a-glance"
+EDITED_DATASET = "events"
+EDITED_MODULE = "als_explainer/tables.py"
+
+
+# --------------------------------------------------------------------------- the book
+
+
+def toc_pages(book: Path) -> list[str]:
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+def source(book: Path, page: str) -> Path:
+    for suffix in (".md", ".ipynb"):
+        if (book / f"{page}{suffix}").exists():
+            return book / f"{page}{suffix}"
+    raise FileNotFoundError(page)
+
+
+def code_cells(text: str) -> list[str]:
+    return re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, flags=re.M | re.S)
+
+
+def readers_by_scan(book: Path, dataset: str) -> set[str]:
+    """Chapters whose code names the dataset, or documents every dataset: an independent
+    estimate of what a data edit should re-run (it cannot see a helper that loads data
+    on a chapter's behalf, so a mismatch is reported, then judged by a person)."""
+    found = set()
+    for page in toc_pages(book):
+        code = "\n".join(code_cells(source(book, page).read_text(encoding="utf-8")))
+        if re.search(rf"""["']{re.escape(dataset)}["']""", code) or "dataset_names(" in code:
+            found.add(page)
+    return found
+
+
+def cache_runs(book: Path) -> set[tuple]:
+    from jupyter_cache import get_cache
+
+    folder = book / "_build" / ".jupyter_cache"
+    if not folder.is_dir():
+        return set()
+    return {(r.uri, r.hashkey, r.created) for r in get_cache(str(folder)).list_cache_records()}
+
+
+def build(book: Path) -> tuple[float, set[str], str]:
+    """A plain ``jupyter-book build`` (as an editor runs it): seconds, chapters executed."""
+    before = cache_runs(book)
+    env = dict(os.environ, PYTHONPATH=str(book))
+    start = time.perf_counter()
+    result = subprocess.run([JUPYTER_BOOK, "build", str(book)], capture_output=True, text=True,
+                            env=env, timeout=3600)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"build failed:\n{result.stdout[-6000:]}{result.stderr[-6000:]}")
+    executed = {Path(uri).resolve().relative_to(book.resolve()).with_suffix("").as_posix()
+                for uri, _, _ in cache_runs(book) - before}
+    return seconds, executed, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- the edits
+
+
+def edit_prose(book: Path) -> None:
+    """Add a word to the first paragraph of prose in the edited chapter."""
+    path = source(book, EDITED_CHAPTER)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    in_fence, front = False, lines[0] == "---"
+    for i, line in enumerate(lines):
+        if front:
+            front = not (i > 0 and line == "---")
+            continue
+        if line.startswith(("```", ":::")):
+            in_fence = not in_fence if line.startswith("```") else in_fence
+            continue
+        if not in_fence and line[:1].isalpha():
+            lines[i] = line + " (edited)"
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return
+    raise RuntimeError(f"no prose line found in {path}")
+
+
+def edit_code(book: Path) -> None:
+    """Add a comment line at the end of the edited chapter's first code cell."""
+    path = source(book, EDITED_CHAPTER)
+    text = path.read_text(encoding="utf-8")
+    cell = re.search(r"^```\{code-cell\}[^\n]*\n.*?(?=^```)", text, flags=re.M | re.S)
+    path.write_text(text[:cell.end()] + "# benchmark: an edit to the code\n" + text[cell.end():],
+                    encoding="utf-8")
+
+
+def edit_data(book: Path) -> None:
+    """Change the text of one event in the edited dataset."""
+    resource = next(r for r in json.loads((book / "data" / "datapackage.json").read_text(
+        encoding="utf-8"))["resources"] if r["name"] == EDITED_DATASET)
+    path = book / "data" / resource["path"]
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    column = rows[0].index("event") if "event" in rows[0] else 1
+    rows[1][column] += " (edited)"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def edit_module(book: Path) -> None:
+    with open(book / EDITED_MODULE, "a", encoding="utf-8") as handle:
+        handle.write("\n# benchmark: an edit to a package module\n")
+
+
+def add_source(book: Path) -> None:
+    with open(book / "references.bib", "a", encoding="utf-8") as handle:
+        handle.write("\n@misc{benchmark2099,\n  title = {{A source not cited yet}},\n"
+                     "  author = {{Benchmark}},\n  year = {2099},\n"
+                     "  url = {https://example.org/}\n}\n")
+
+
+# --------------------------------------------------------------------------- page weight
+
+
+class _Resources(HTMLParser):
+    ATTRS = {"img": "src", "source": "src", "object": "data", "embed": "src", "video": "src",
+             "audio": "src", "iframe": "src", "script": "src"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.ATTRS and attrs.get(self.ATTRS[tag]):
+            self.urls.append(attrs[self.ATTRS[tag]])
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "") and attrs.get("href"):
+            self.urls.append(attrs["href"])
+
+
+def page_weights(html: Path, pages: list[str]) -> tuple[list[dict], int]:
+    """Per page: its HTML and the files it alone loads. Files under ``_static/`` and files
+    every page loads (the search index) are the site's shared assets, counted once."""
+    loads: dict[str, set[Path]] = {}
+    for page in pages:
+        path = html / f"{page}.html"
+        parser = _Resources()
+        parser.feed(path.read_text(encoding="utf-8"))
+        loads[page] = set()
+        for url in parser.urls:
+            url = url.split("#")[0].split("?")[0]
+            if not url or re.match(r"^[a-z]+:|^//", url):
+                continue
+            target = (path.parent / url).resolve()
+            if target.is_file():
+                loads[page].add(target)
+    static = html.resolve() / "_static"
+    shared = set.intersection(*loads.values()) | {
+        t for files in loads.values() for t in files if static in t.parents}
+    rows = []
+    for page in pages:
+        own = loads[page] - shared
+        size = (html / f"{page}.html").stat().st_size
+        extra = sum(t.stat().st_size for t in own)
+        rows.append({"page": page, "html": size, "files": len(own), "files_bytes": extra,
+                     "total": size + extra})
+    return rows, sum(t.stat().st_size for t in shared)
+
+
+def figures(book: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((book / "figures").glob("*.svg"))}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--workdir", type=Path, help="where to put the scratch copies")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="als-benchmark-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    book, twin = workdir / "book", workdir / "book-again"
+    for folder in (book, twin):
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.copytree(ROOT, folder, ignore=SKIP)
+
+    expected_data = readers_by_scan(book, EDITED_DATASET)
+    steps = [
+        ("cold", None, None),
+        ("no-op", None, set()),
+        ("prose edit", edit_prose, set()),
+        ("code edit", edit_code, {EDITED_CHAPTER}),
+        ("data edit", edit_data, expected_data),
+        ("module edit (extra)", edit_module, None),
+        ("new source (extra)", add_source, set()),
+    ]
+    print(f"Benchmark of {ROOT.name} in {workdir} (chapter edited: {EDITED_CHAPTER}, "
+          f"dataset edited: {EDITED_DATASET}, module edited: {EDITED_MODULE})\n")
+    results, failures = [], []
+    cold = None
+    for name, edit, expected in steps:
+        if edit:
+            edit(book)
+        seconds, executed, _ = build(book)
+        cold = cold or seconds
+        row = {"step": name, "seconds": round(seconds, 2), "ratio": round(seconds / cold, 3),
+               "executed": sorted(executed),
+               "expected": None if expected is None else sorted(expected)}
+        results.append(row)
+        if expected is not None and executed != expected:
+            failures.append(f"{name}: executed {sorted(executed)}, expected {sorted(expected)}")
+        if name == "no-op" and seconds > cold / 4:
+            failures.append(f"no-op: {seconds:.1f} s is more than a quarter of the cold build")
+        if name == "cold":
+            pages = toc_pages(book)
+            weights, shared_bytes = page_weights(book / "_build" / "html", pages)
+            first_figures = figures(book)
+
+    width = max(len(r["step"]) for r in results)
+    print(f"{'step':<{width}}  {'time':>7}  {'÷ cold':>6}  {'run':>3}  chapters executed")
+    for r in results:
+        check = "" if r["expected"] is None or r["executed"] == r["expected"] else \
+            f"   <- expected {', '.join(r['expected']) or 'none'}"
+        print(f"{r['step']:<{width}}  {r['seconds']:>6.2f}s  {r['ratio']:>6.3f}  "
+              f"{len(r['executed']):>3}  {', '.join(r['executed']) or '-'}{check}")
+
+    print(f"\nPage weight (HTML + the files the page alone loads; budget {PAGE_BUDGET // 1024} KB; "
+          f"the shared theme assets and search index, {shared_bytes / 1024:.0f} KB, are loaded "
+          f"once for the whole site and not counted)")
+    pw = max(len(w["page"]) for w in weights)
+    for w in weights:
+        flag = "" if w["total"] <= PAGE_BUDGET else "   <- over budget"
+        print(f"{w['page']:<{pw}}  {w['html'] / 1024:>7.1f} KB html  "
+              f"{w['files_bytes'] / 1024:>7.1f} KB in {w['files']} file(s)  "
+              f"{w['total'] / 1024:>7.1f} KB{flag}")
+        if flag:
+            failures.append(f"{w['page']} weighs {w['total'] / 1024:.0f} KB")
+
+    build(twin)
+    second_figures = figures(twin)
+    differ = sorted(n for n in first_figures.keys() | second_figures.keys()
+                    if first_figures.get(n) != second_figures.get(n))
+    print(f"\nDeterminism: two cold builds wrote {len(first_figures)} and {len(second_figures)} "
+          f"figures; {'all byte-identical' if not differ else 'different: ' + ', '.join(differ)}")
+    if differ or not first_figures:
+        failures.append(f"figures differ between cold builds: {differ or 'no figures written'}")
+
+    if args.json:
+        args.json.write_text(json.dumps({"rebuilds": results, "pages": weights,
+                                         "shared_assets_bytes": shared_bytes,
+                                         "figures_identical": not differ,
+                                         "failures": failures}, indent=2), encoding="utf-8")
+    if not args.keep and not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("\n" + ("All targets met." if not failures else "Targets missed:\n- " + "\n- ".join(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
