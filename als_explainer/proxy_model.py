@@ -4,12 +4,13 @@ Readers in several regions ask for files from a website whose server (the *origi
 sits in one region. They either reach the origin directly, or go through the edge
 server of a reverse proxy nearest to them, which answers from its cache when it holds a
 fresh copy and otherwise fetches the file from the origin and keeps it for
-``cache_ttl_hours``.
+``cache_ttl_hours``. The caches start in their steady state (see :func:`initial_cache`).
 
 At ``notice_hour`` someone acts on a notice about one file (``target_file``), in one of
 the ways listed in :data:`RESPONSES`: the proxy purges its cached copies, the proxy
-stops serving the site, or the host deletes the file from the origin (alone, or with a
-purge). The model shows what each response changes for readers.
+refuses to serve the file, the proxy stops serving the site, or the host deletes the
+file from the origin (alone, or with a purge). The model shows what each response
+changes for readers.
 
 Every number in :class:`Assumptions` is a round, made-up value chosen to be plausible,
 not a measurement of Cloudflare, of the sites in the case, or of any real network. The
@@ -35,14 +36,15 @@ import pandas as pd
 #: What can be done about a notice, in the order the book shows them.
 RESPONSES = {
     "none": "no action",
-    "purge": "proxy purges its cached copies",
-    "terminate": "proxy stops serving the site",
+    "purge": "proxy purges its copies",
+    "block": "proxy blocks the file",
+    "terminate": "proxy drops the site",
     "remove": "host deletes the file",
-    "remove-and-purge": "host deletes the file and proxy purges",
+    "remove-and-purge": "host deletes, proxy purges",
 }
 
 #: How a request was answered.
-ROUTES = ("direct", "edge hit", "edge miss", "unreachable")
+ROUTES = ("direct", "edge hit", "edge miss", "unreachable", "blocked")
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,7 @@ def requests(a: Assumptions) -> pd.DataFrame:
     counts = rng.poisson([a.requests_per_hour * a.hours * r.share for r in a.regions])
     region = np.repeat(np.arange(len(a.regions)), counts)
     time_h = rng.uniform(0.0, a.hours, size=region.size)
-    weights = 1.0 / np.arange(1, a.n_files + 1) ** a.zipf_exponent
-    file = rng.choice(a.n_files, size=region.size, p=weights / weights.sum())
+    file = rng.choice(a.n_files, size=region.size, p=popularity(a))
     reader_factor = rng.lognormal(0.0, a.jitter, size=region.size)
     fetch_factor = rng.lognormal(0.0, a.jitter, size=region.size)
     order = np.lexsort((region, time_h))  # by time; ties (never in practice) by region
@@ -176,6 +177,29 @@ def requests(a: Assumptions) -> pd.DataFrame:
         "reader_factor": reader_factor[order],
         "fetch_factor": fetch_factor[order],
     })
+
+
+def popularity(a: Assumptions) -> np.ndarray:
+    """The share of requests that asks for each file, most popular first (Zipf)."""
+    weights = 1.0 / np.arange(1, a.n_files + 1) ** a.zipf_exponent
+    return weights / weights.sum()
+
+
+def initial_cache(a: Assumptions) -> np.ndarray:
+    """Until when each edge (row) holds each file (column) at hour 0; ``-inf`` if it does not.
+
+    The run starts with the caches in their steady state rather than empty, so that the
+    edges' copies do not all expire at the same moment: an edge holds a file with the
+    long-run probability ``rate * lifetime / (1 + rate * lifetime)`` (``rate`` being that
+    edge's requests per hour for the file), and a copy it holds has a uniformly random
+    time left to live. The draws come from their own seeded stream.
+    """
+    rng = np.random.default_rng([a.seed, 1])
+    shares = np.array([r.share for r in a.regions])
+    rate = a.requests_per_hour * np.outer(shares, popularity(a))
+    held = rate * a.cache_ttl_hours / (1 + rate * a.cache_ttl_hours)
+    cached, left = rng.uniform(size=rate.shape), rng.uniform(size=rate.shape)
+    return np.where(cached < held, left * a.cache_ttl_hours, -np.inf)
 
 
 # --------------------------------------------------------------------------- simulation
@@ -206,6 +230,7 @@ def simulate(a: Assumptions, mode: str = "proxied", response: str = "none") -> p
     removed_at = a.notice_hour if response in ("remove", "remove-and-purge") else never
     purge_at = a.notice_hour if response in ("purge", "remove-and-purge") else never
     stop_at = a.notice_hour if response == "terminate" else never
+    block_at = a.notice_hour if response == "block" else never
 
     times = stream["time_h"].tolist()
     regions = stream["region"].tolist()
@@ -221,7 +246,7 @@ def simulate(a: Assumptions, mode: str = "proxied", response: str = "none") -> p
             served[i] = not (files[i] == a.target_file and times[i] >= removed_at)
     else:
         # expiry[r][f]: until when the edge of region r holds a fresh copy of file f
-        expiry = [[-never] * a.n_files for _ in a.regions]
+        expiry = initial_cache(a).tolist()
         purged = False
         for i in range(n):
             t, r, f = times[i], regions[i], files[i]
@@ -236,6 +261,9 @@ def simulate(a: Assumptions, mode: str = "proxied", response: str = "none") -> p
                 route[i] = 0
                 reached[i] = True
                 served[i] = not (f == a.target_file and t >= removed_at)
+                continue
+            if f == a.target_file and t >= block_at:
+                route[i] = 4  # the edge refuses the request; the origin never sees it
                 continue
             if t < expiry[r][f]:
                 route[i] = 1
@@ -291,6 +319,7 @@ def path_summary(run: pd.DataFrame) -> dict:
         "edge hits": int(counts["edge hit"]),
         "edge misses": int(counts["edge miss"]),
         "unreachable": int(counts["unreachable"]),
+        "blocked": int(counts["blocked"]),
         "origin requests": int(run["reached_origin"].sum()),
         "hit ratio": counts["edge hit"] / via_edge if via_edge else float("nan"),
         "median latency ms": float(served.median()),
@@ -324,16 +353,17 @@ def response_runs(a: Assumptions) -> dict[str, pd.DataFrame]:
     return {key: simulate(a, "proxied", key) for key in RESPONSES}
 
 
-def notice_responses(a: Assumptions, runs: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Hour by hour, what happens to the file named in the notice under each response.
+def notice_responses(a: Assumptions, runs: dict[str, pd.DataFrame] | None = None,
+                     bin_hours: float = 1.0) -> pd.DataFrame:
+    """Bin by bin, what happens to the file named in the notice under each response.
 
-    One row per (response, hour), for every response in :data:`RESPONSES` on the
-    proxied site; columns as in :func:`hourly`, plus ``response``.
+    One row per (response, time bin of ``bin_hours``), for every response in
+    :data:`RESPONSES` on the proxied site; columns as in :func:`hourly`, plus ``response``.
     """
     runs = runs or response_runs(a)
     frames = []
     for key, run in runs.items():
-        frame = hourly(run)
+        frame = hourly(run, bin_hours=bin_hours)
         frame.insert(0, "response", key)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -395,3 +425,48 @@ def assumptions_table(a: Assumptions | None = None) -> pd.DataFrame:
         rows.append({"assumption": meta["label"], "value": _plain(value), "unit": meta["unit"],
                      "meaning": meta["meaning"], "parameter": f.name})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- for the prose
+
+
+def headline_numbers(a: Assumptions, direct: pd.DataFrame, proxied: pd.DataFrame,
+                     runs: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """The numbers the chapter quotes, as plain Python numbers ready to glue.
+
+    Keys: ``requests``, ``hit_ratio``, ``origin_direct``, ``origin_proxied``,
+    ``origin_cut`` (share of origin requests the proxy saves), ``median_direct``,
+    ``median_proxied``, ``p95_direct``, ``p95_proxied`` (ms); and, for the file named in
+    the notice, ``purge_served``, ``block_served``, ``stop_served``, ``stop_after_gap`` (shares served after
+    the response, or once the gap after termination is over), ``stop_latency`` and
+    ``none_latency`` (median ms after the response), ``remove_served``, ``remove_last``
+    (hours from deletion to the last reader served) and ``both_served``.
+    """
+    paths = compare_paths(direct, proxied)
+    summary = response_summary(a, runs).set_index("response")
+    file = runs["terminate"][runs["terminate"]["target"]]
+    after_gap = file[file["time_h"] >= a.notice_hour + a.outage_hours]
+    numbers = {
+        "requests": paths.loc["direct", "requests"],
+        "hit_ratio": paths.loc["proxied", "hit ratio"],
+        "origin_direct": paths.loc["direct", "origin requests"],
+        "origin_proxied": paths.loc["proxied", "origin requests"],
+        "origin_cut": 1 - paths.loc["proxied", "origin requests"]
+        / paths.loc["direct", "origin requests"],
+        "median_direct": paths.loc["direct", "median latency ms"],
+        "median_proxied": paths.loc["proxied", "median latency ms"],
+        "p95_direct": paths.loc["direct", "p95 latency ms"],
+        "p95_proxied": paths.loc["proxied", "p95 latency ms"],
+        "purge_served": summary.loc["purge", "served after notice"],
+        "block_served": summary.loc["block", "served after notice"],
+        "stop_served": summary.loc["terminate", "served after notice"],
+        "stop_after_gap": after_gap["served"].mean(),
+        "stop_latency": summary.loc["terminate", "median latency ms"],
+        "none_latency": summary.loc["none", "median latency ms"],
+        "remove_served": summary.loc["remove", "served after notice"],
+        "remove_last": summary.loc["remove", "last served hour"] - a.notice_hour,
+        "both_served": summary.loc["remove-and-purge", "served after notice"],
+    }
+    return {key: int(value) if float(value).is_integer() and key in
+            ("requests", "origin_direct", "origin_proxied") else float(value)
+            for key, value in numbers.items()}

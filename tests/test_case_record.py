@@ -166,3 +166,21 @@ def test_event_ladder_gives_every_event_its_own_numbered_line():
     assert list(ax.get_yticks()) == sorted(ax.get_yticks(), reverse=True)  # first on top
     assert {h.get_label() for h in handles} >= {"Cloudflare", "OVH", "Steadfast"}
     plt.close(fig)
+
+
+def test_timeline_labels_never_run_together():
+    # Chapter 00 labels its markers with numbers; two close events in one lane must not
+    # print "1" and "2" so near each other that they read as "12".
+    from als_explainer.charts import timeline
+
+    events = in_date_order(load("events", root=ROOT))
+    colours = {c: "#000000" for c in events["concerns"].unique()}
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+        timeline(ax, events, lane="concerns", colours=colours, label="number")
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+    assert not overlaps, f"{len(overlaps)} pairs of event labels overlap"
+    plt.close(fig)

@@ -20,7 +20,9 @@ from als_explainer.proxy_model import (
     Region,
     assumptions_table,
     compare_paths,
+    headline_numbers,
     hourly,
+    initial_cache,
     notice_responses,
     path_summary,
     requests,
@@ -89,7 +91,7 @@ def test_counts_add_up(a, response):
     run = simulate(a, "proxied", response)
     summary = path_summary(run)
     assert (summary["direct"] + summary["edge hits"] + summary["edge misses"]
-            + summary["unreachable"]) == summary["requests"] == len(requests(a))
+            + summary["unreachable"] + summary["blocked"]) == summary["requests"] == len(requests(a))
     # Only misses and post-termination direct requests reach the origin.
     assert summary["origin requests"] == summary["edge misses"] + summary["direct"]
     # Every request is either served or not; latency exists exactly for served ones.
@@ -120,19 +122,25 @@ def test_proxied_site_sends_the_origin_only_its_misses():
 
 @pytest.mark.parametrize("a", VARIANTS)
 def test_edge_cache_keeps_a_copy_for_exactly_its_lifetime(a):
-    run = simulate(a, "proxied")
-    for _, group in run.groupby(["region", "file"], observed=True):
-        routes = group["route"].tolist()
-        times = group["time_h"].to_numpy()
-        assert routes[0] == "edge miss"  # an edge starts empty
-        last_fill = None
-        for t, route in zip(times, routes):
-            if route == "edge miss":
-                # A fetch happens only when there is no fresh copy.
-                assert last_fill is None or t - last_fill >= a.cache_ttl_hours
-                last_fill = t
+    run, start = simulate(a, "proxied"), initial_cache(a)
+    names = [r.name for r in a.regions]
+    for (region, file), group in run.groupby(["region", "file"], observed=True):
+        fresh_until = start[names.index(region), file]  # the copy held at hour 0, if any
+        for t, route in zip(group["time_h"], group["route"]):
+            if t < fresh_until:
+                assert route == "edge hit"  # a fresh copy is always used...
             else:
-                assert route == "edge hit" and t - last_fill < a.cache_ttl_hours
+                assert route == "edge miss"  # ...and a stale or absent one never is
+                fresh_until = t + a.cache_ttl_hours
+
+
+def test_caches_start_warm_but_out_of_step():
+    start = initial_cache(BASE)
+    held = np.isfinite(start)
+    assert held[:, 0].all()  # every edge holds the most popular file...
+    assert (start[held] > 0).all() and (start[held] <= BASE.cache_ttl_hours).all()
+    assert len(set(start[:, 0])) == len(BASE.regions)  # ...each copy expiring at its own time
+    assert held[:, 0].sum() > held[:, -1].sum() or not held[:, -1].any()  # rare files less often
 
 
 def test_a_longer_cache_lifetime_never_adds_origin_requests():
@@ -204,6 +212,17 @@ def test_cached_copies_outlive_removal_for_a_while_by_default():
 
 
 @pytest.mark.parametrize("a", VARIANTS)
+def test_a_block_at_the_proxy_stops_the_file_at_once_and_nothing_else(a):
+    run, baseline = simulate(a, "proxied", "block"), simulate(a, "proxied")
+    blocked = after(run, a.notice_hour)
+    assert not blocked["served"].any() and not blocked["reached_origin"].any()
+    assert (blocked["route"] == "blocked").all()
+    # Everything else is exactly as without the block.
+    others = ~(run["target"] & (run["time_h"] >= a.notice_hour))
+    pd.testing.assert_frame_equal(run[others], baseline[others])
+
+
+@pytest.mark.parametrize("a", VARIANTS)
 def test_removal_with_a_purge_takes_the_file_down_at_once(a):
     run = simulate(a, "proxied", "remove-and-purge")
     assert not after(run, a.notice_hour)["served"].any()
@@ -228,15 +247,21 @@ def test_response_summary_ranks_the_responses_as_the_chapter_says():
     assert summary.loc["terminate", "served once caches expired"] == 1.0
     assert summary.loc["remove", "served once caches expired"] == 0.0
     assert summary.loc["remove-and-purge", "served after notice"] == 0.0
+    assert summary.loc["block", "served after notice"] == 0.0
     assert summary.loc["remove", "last served hour"] < BASE.notice_hour + BASE.cache_ttl_hours
     assert summary.loc["terminate", "median latency ms"] > summary.loc["none", "median latency ms"]
 
 
 def test_notice_responses_has_one_series_per_response():
-    table = notice_responses(BASE)
+    table = notice_responses(BASE, bin_hours=0.5)
     assert set(table["response"]) == set(RESPONSES)
-    assert table.groupby("response").size().eq(int(BASE.hours)).all()
+    assert table.groupby("response").size().eq(int(BASE.hours / 0.5)).all()
     assert table["availability"].between(0, 1).all()
+    # The bins add up to every request for the file.
+    run = simulate(BASE, "proxied", "remove")
+    mine = table[table["response"] == "remove"]
+    assert mine["requests"].sum() == run["target"].sum()
+    assert mine["served"].sum() == run.loc[run["target"], "served"].sum()
 
 
 # --------------------------------------------------------------------------- assumptions
@@ -268,8 +293,22 @@ def test_impossible_assumptions_are_refused_by_name(change, field_name):
 
 
 def test_a_direct_site_cannot_be_purged_or_terminated():
-    for response in ("purge", "terminate", "remove-and-purge"):
+    for response in ("purge", "block", "terminate", "remove-and-purge"):
         with pytest.raises(ValueError, match="needs a proxy"):
             simulate(BASE, "direct", response)
     with pytest.raises(ValueError, match="mode"):
         simulate(BASE, "sideways")
+
+
+def test_headline_numbers_are_plain_numbers_that_agree_with_the_runs():
+    direct, proxied = simulate(BASE, "direct"), simulate(BASE, "proxied")
+    runs = {key: simulate(BASE, "proxied", key) for key in RESPONSES}
+    numbers = headline_numbers(BASE, direct, proxied, runs)
+    assert all(type(v) in (int, float) for v in numbers.values())  # glue needs plain numbers
+    assert numbers["requests"] == len(direct)
+    assert numbers["origin_proxied"] == int(proxied["reached_origin"].sum())
+    assert numbers["origin_cut"] == pytest.approx(1 - numbers["origin_proxied"] / numbers["requests"])
+    assert numbers["median_proxied"] < numbers["median_direct"]
+    assert numbers["purge_served"] == numbers["stop_after_gap"] == 1.0
+    assert numbers["block_served"] == numbers["both_served"] == 0.0
+    assert 0 < numbers["remove_last"] < BASE.cache_ttl_hours
