@@ -123,6 +123,9 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     order = lane_order or list(dict.fromkeys(events[lane]))
     names = lane_labels or {}
     rows = {value: len(order) - 1 - i for i, value in enumerate(order)}
+    # Labels closer than this in one lane are moved apart, so "1" and "2" never read as "12".
+    span = events[f"{date}_end"].max() - events[f"{date}_start"].min()
+    too_close, placed = span * 0.03, {}
     for _, event in events.iterrows():
         y = rows[event[lane]]
         start, end = event[f"{date}_start"], event[f"{date}_end"]
@@ -135,8 +138,16 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
         ax.plot([middle], [y], marker=style["marker"], fillstyle=style["fillstyle"],
                 markersize=8, markeredgewidth=1.8, color=colour, linestyle="none")
         if label:
-            ax.annotate(str(event[label]), (middle, y), xytext=(0, 9), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=8.5, color="#222222")
+            near = placed.setdefault(y, [])
+            level = 0
+            while any(abs(middle - x) < too_close and lv == level for x, lv in near):
+                level += 1
+            near.append((middle, level))
+            above = level % 2 == 0  # stacked labels alternate: above, below, higher, lower
+            offset = (9 + 10 * (level // 2)) * (1 if above else -1)
+            ax.annotate(str(event[label]), (middle, y), xytext=(0, offset),
+                        textcoords="offset points", ha="center",
+                        va="bottom" if above else "top", fontsize=8.5, color="#222222")
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_yticks(list(rows.values()), [names.get(v, v) for v in rows])
