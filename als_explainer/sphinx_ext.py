@@ -28,6 +28,7 @@ and its line, and the error.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import time
@@ -202,6 +203,21 @@ def env_get_outdated(app, env, added, changed, removed) -> list[str]:
     return outdated
 
 
+def bibliography_changed(app, env, added, changed, removed) -> list[str]:
+    """Every page, when references.bib changed: Sphinx would keep serving old labels and
+    titles, because sphinxcontrib-bibtex does not mark citing pages outdated. Re-reading
+    pages costs little (a page's code re-runs only if its own inputs changed)."""
+    digest = hashlib.sha256()
+    for name in app.config.bibtex_bibfiles:
+        digest.update((Path(app.srcdir) / name).read_bytes())
+    previous = getattr(env, "als_bibliography_digest", None)
+    env.als_bibliography_digest = digest.hexdigest()
+    if previous == env.als_bibliography_digest or not env.all_docs:
+        return []  # unchanged, or a fresh environment that reads every page anyway
+    # (No digest in an existing environment: it predates this check, so re-read once.)
+    return sorted(set(env.all_docs) - set(changed) - set(removed))
+
+
 def source_read(app, docname: str, source: list[str]) -> None:
     """Drop every stale cached run of this chapter, and prepare its kernel's record."""
     tracker = _tracker(app)
@@ -359,6 +375,7 @@ def _prune(app, tracker: Tracker) -> None:
 def setup(app):
     app.connect("builder-inited", builder_inited, priority=900)  # after myst-nb's config
     app.connect("env-get-outdated", env_get_outdated)
+    app.connect("env-get-outdated", bibliography_changed)
     app.connect("source-read", source_read)
     app.connect("doctree-read", doctree_read)
     app.connect("env-check-consistency", check_consistency)

@@ -92,3 +92,16 @@ def test_build_changes_no_source_file(built_book):
     changed = sorted(f for f in before.keys() & after.keys() if before[f] != after[f])
     added, removed = sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys())
     assert not (changed or added or removed), f"changed {changed}, added {added}, removed {removed}"
+
+
+def test_each_citation_label_points_to_one_source(html):
+    # Two sources rendered with the same label (e.g. two "TorrentFreak, 2018") would
+    # leave a reader unable to tell which one a sentence rests on.
+    targets: dict[str, set[str]] = {}
+    for page, soup in pages(html):
+        for link in soup.select("span.bibtex-citation a, a.bibtex.reference"):
+            label = " ".join(link.get_text().split())
+            targets.setdefault(label, set()).add(link.get("href", "").split("#")[-1])
+    assert targets, "no citations found in the built pages"
+    shared = {label: sorted(t) for label, t in targets.items() if len(t) > 1}
+    assert not shared, f"one label, several sources: {shared}"

@@ -143,6 +143,17 @@ def test_new_source_in_the_bibliography_runs_nothing(builds):
     assert builds.executed() == set()
 
 
+def test_edited_source_is_shown_on_the_next_build(builds):
+    # A corrected title must reach every page that cites the source, without running code.
+    replace_in(builds.book / "references.bib", "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit}}",
+               "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit (probe edit)}}")
+    assert builds.executed() == set()
+    html = builds.book / "_build" / "html"
+    for page in ("chapters/99-bibliography", FIRST):
+        text = (html / f"{page}.html").read_text(encoding="utf-8")
+        assert "(probe edit)" in text, f"{page} still shows the old title"
+
+
 def test_schema_edit_runs_only_the_chapters_using_that_dataset(builds):
     replace_in(builds.book / "data" / "datapackage.json",
                '"description": "A number."', '"description": "A whole number."')
