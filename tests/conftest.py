@@ -69,6 +69,16 @@ def snapshot(book: Path) -> dict[str, bytes]:
 SOURCES_BEFORE_BUILD: dict[Path, dict[str, bytes]] = {}
 
 
+@pytest.fixture
+def scratch(tmp_path) -> Path:
+    """The files the data loaders read (data/, references.bib, _config.yml), copied so a
+    test can break them without touching the book."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """One cold, strict build of a scratch copy of the book, shared by every HTML test."""

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
@@ -23,29 +19,15 @@ from als_explainer.case_record import (
 from als_explainer.charts import house_style
 from als_explainer.data import DataError, load
 
+from datafiles import set_cell as edit
 from conftest import ROOT
 
 THREE = ["tiger-media", "steadfast", "cloudflare"]
 
 
-@pytest.fixture
-def scratch(tmp_path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
-    return tmp_path
 
 
-def edit(path: Path, row_id: str, column: str, value: str) -> int:
-    """Set one cell of the row with ``row_id``; return its data-row number (from 1)."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    ids = [r[0] for r in rows]
-    number = ids.index(row_id)
-    rows[number][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return number
+
 
 
 def expect(call, file: str, row: int, column: str, words: str) -> None:

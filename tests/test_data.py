@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from als_explainer.data import DataError, dataset_names, load, parse_partial_date
 
+from datafiles import read_rows, write_rows
 from conftest import ROOT
 
 
@@ -18,25 +18,11 @@ def test_dataset_loads_and_validates(name):
     assert len(frame) > 0
 
 
-@pytest.fixture
-def scratch(tmp_path) -> Path:
-    """The files the loader reads, copied so a test can break them."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
-    return tmp_path
-
-
 def rewrite_cell(path: Path, row: int, column: str, value: str) -> None:
-    """Set one cell of a CSV (row counts data rows from 1) without touching the others."""
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    """Set one cell of a CSV by data-row number (from 1) without touching the others."""
+    rows = read_rows(path)
     rows[row][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    write_rows(path, rows)
 
 
 def expect_error(root: Path, row, column) -> DataError:

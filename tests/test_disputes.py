@@ -4,8 +4,6 @@ two Part IV charts. Bad data must fail with file, row and column, like every dat
 from __future__ import annotations
 
 import csv
-import io
-import shutil
 from pathlib import Path
 
 import matplotlib.colors as mcolors
@@ -15,6 +13,7 @@ import pytest
 from als_explainer import charts, disputes
 from als_explainer.data import DataError, load
 
+from datafiles import set_cell
 from conftest import ROOT
 
 
@@ -23,23 +22,9 @@ def frames(root: Path = ROOT):
             load(disputes.FIGURES, root=root))
 
 
-@pytest.fixture
-def scratch(tmp_path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
-    return tmp_path
 
 
-def set_cell(path: Path, row_id: str, column: str, value: str) -> int:
-    """Set one cell, finding the row by its id; return the data-row number (from 1)."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    number = next(i for i, r in enumerate(rows) if r[0] == row_id)
-    rows[number][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return number
+
 
 
 def expect(root: Path, file: str, row: int, column: str, fragment: str) -> None:

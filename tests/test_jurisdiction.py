@@ -3,9 +3,6 @@ worked illustration, and the three charts (decision flow, precedents, site recor
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,6 +12,7 @@ import pytest
 from als_explainer import charts, jurisdiction as jd
 from als_explainer.data import DataError, load, source_keys
 
+from datafiles import read_rows, set_cell, write_rows
 from conftest import ROOT
 
 SITES = "data/site_locations.csv"
@@ -24,32 +22,15 @@ ILLUSTRATION = "data/jurisdiction_illustration.csv"
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture
-def scratch(tmp_path) -> Path:
-    """The files the loaders read, copied so a test can break them."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
-    return tmp_path
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
-def write_rows(path: Path, rows: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def set_cell(path: Path, row_id: str, column: str, value: str) -> int:
-    """Set one cell of the row whose id is ``row_id``; return its data-row number."""
-    rows = read_rows(path)
-    number = [r[0] for r in rows].index(row_id)
-    rows[number][rows[0].index(column)] = value
-    write_rows(path, rows)
-    return number
+
+
+
 
 
 def expect(loader, root: Path, file: str, row, column) -> str:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import shutil
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -20,6 +16,7 @@ from als_explainer.precedents import (ANALOGY, ELEMENTS, OUTCOME_STYLE, TYPE_LAB
                                       outcome_bars, outcome_counts, precedent_timeline,
                                       precedents_table)
 
+from datafiles import set_cells as rewrite
 from conftest import ROOT
 
 PART_II = ["chapters/21-contributory-infringement", "chapters/22-dmca-safe-harbors",
@@ -61,25 +58,9 @@ def test_cox_is_marked_as_known_from_secondary_sources(frame):
     assert "24-171" in cox["citation"]
 
 
-@pytest.fixture
-def scratch(tmp_path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
-    return tmp_path
 
 
-def rewrite(path: Path, row_id: str, **cells) -> int:
-    """Change cells of the row with ``row_id``; return its CSV row number (data rows from 1)."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    header = rows[0]
-    number = next(i for i, r in enumerate(rows) if i and r[0] == row_id)
-    for column, value in cells.items():
-        rows[number][header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return number
+
 
 
 @pytest.mark.parametrize("row_id, cells, column, reason", [
