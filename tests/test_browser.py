@@ -249,22 +249,29 @@ SEARCH_TERMS = ["contributory", "Steadfast", "jurisdiction"]
 NOT_PROSE = ".citation, .bibliography, dl.glossary, .cell, div.highlight, .headerlink"
 
 
-def prose_counts(html: Path, term: str) -> Counter:
-    """How often ``term`` occurs as a word in each chapter's prose, as built."""
+def prose_counts(html: Path, term: str) -> tuple[Counter, set[str]]:
+    """How often ``term`` occurs as a word in each chapter's prose, as built, and the
+    pages that have it in a heading."""
     word = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
-    counts = Counter()
+    counts, in_headings = Counter(), set()
     for page in toc_files():
         soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
         article = soup.select_one("article") or soup.select_one("main")
         for node in article.select(NOT_PROSE):
             node.decompose()
+        if any(re.search(rf"\b{re.escape(term)}", h.get_text(), re.IGNORECASE)
+               for h in article.select("h1, h2, h3, h4, h5, h6")):
+            in_headings.add(page)
+        for heading in article.select("h1, h2, h3, h4, h5, h6"):
+            heading.decompose()
         found = len(word.findall(article.get_text(" ")))
         if found:
             counts[page] = found
-    return counts
+    return counts, in_headings
 
 
-def search(browser, server, term: str) -> list[str]:
+def search(browser, server, term: str) -> list[tuple[str, str]]:
+    """The search page's results for ``term``, in order, as (page, anchor)."""
     context = browser.new_context(viewport=DESKTOP, service_workers="block")
     try:
         page = context.new_page()
@@ -274,19 +281,27 @@ def search(browser, server, term: str) -> list[str]:
                                           "links => links.map(a => a.getAttribute('href'))")
     finally:
         context.close()
-    return [re.sub(r"\.html$", "", urlsplit(h).path).lstrip("./") for h in hrefs]
+    return [(re.sub(r"\.html$", "", urlsplit(h).path).lstrip("./"), urlsplit(h).fragment)
+            for h in hrefs]
 
 
 @pytest.mark.parametrize("term", SEARCH_TERMS)
 def test_search_finds_the_chapter_about_a_term(browser, server, html, term):
-    counts = prose_counts(html, term)
+    """The chapter that uses a word most is found, and only pages with the word in a
+    heading, glossary entries for it, or pages that use it as much rank above it."""
+    counts, in_headings = prose_counts(html, term)
     assert counts, f"search for {term!r}: no chapter's prose uses the word; pick another term"
     expected, most = counts.most_common(1)[0]
     results = search(browser, server, term)
-    assert results, f"search for {term!r}: the search page returned nothing"
-    top = results[:3]
-    assert expected in top, (
-        f"search for {term!r}: {expected} uses it most ({most} times) but is not in the first "
-        f"three results {top}")
-    missing = sorted(set(counts) - set(results))
+    pages = [page for page, _ in results]
+    assert expected in pages, (
+        f"search for {term!r}: {expected} uses it most ({most} times) but is not found: {pages}")
+    ahead = results[:pages.index(expected)]
+    wrong = [f"{page}#{anchor}" if anchor else page for page, anchor in ahead
+             if not (anchor.startswith("term-") or page in in_headings
+                     or counts.get(page, 0) >= most)]
+    assert not wrong, (
+        f"search for {term!r}: {expected} uses it most ({most} times), yet these pages rank "
+        f"above it without a heading or glossary entry for it or as many uses: {wrong}")
+    missing = sorted(set(counts) - set(pages))
     assert not missing, f"search for {term!r}: pages using the word are not found: {missing}"
