@@ -109,32 +109,39 @@ IMAGES = """
                 role: img.getAttribute("role") || "", decorative: img.closest("[aria-hidden=true]") !== null}))
 """
 
-# Horizontal overflow of the whole page, and the elements that stick out past the
-# viewport without sitting inside a box that scrolls on its own.
+# Horizontal overflow of the whole page, and what causes it: the innermost boxes whose
+# content is wider than they are (a long word or URL in a paragraph) or that stick out
+# past the viewport, unless they sit inside a box that scrolls on its own.
 OVERFLOW = """
 () => {
   const root = document.documentElement;
   const width = root.clientWidth;
   const scrolls = el => {
-    for (let p = el.parentElement; p; p = p.parentElement) {
-      const s = getComputedStyle(p);
-      if (["auto", "scroll", "hidden", "clip"].includes(s.overflowX) && p !== document.body && p !== root) return true;
+    for (let p = el.parentElement; p && p !== document.body && p !== root; p = p.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) return true;
     }
     return false;
   };
-  const offenders = [];
+  const name = el => {
+    const id = el.id ? "#" + el.id : "";
+    const cls = el.classList.length ? "." + Array.from(el.classList).slice(0, 2).join(".") : "";
+    const text = (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 50);
+    return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
+  };
+  const wide = [];
   for (const el of document.body.querySelectorAll("*")) {
     const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.right > width + 1 && !scrolls(el)) {
-      const id = el.id ? "#" + el.id : "";
-      const cls = el.classList.length ? "." + Array.from(el.classList).slice(0, 2).join(".") : "";
-      offenders.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(r.right)} px)`);
-    }
+    if (r.width === 0 || scrolls(el)) continue;
+    const overflowing = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
+                        && getComputedStyle(el).overflowX === "visible";
+    if (overflowing || r.right > width + 1) wide.push(el);
   }
+  const innermost = wide.filter(el => !wide.some(other => other !== el && el.contains(other)));
   window.scrollTo(10000, 0);
   const scrolled = window.scrollX;
   window.scrollTo(0, 0);
-  return {scrollWidth: root.scrollWidth, clientWidth: width, scrolled, offenders: offenders.slice(0, 5)};
+  return {scrollWidth: root.scrollWidth, clientWidth: width, scrolled,
+          offenders: innermost.slice(0, 5).map(name)};
 }
 """
 
