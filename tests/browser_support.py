@@ -112,7 +112,7 @@ IMAGES = """
 # Horizontal overflow of the whole page, and what causes it: the innermost boxes whose
 # content is wider than they are (a long word or URL in a paragraph) or that stick out
 # past the viewport, unless they sit inside a box that scrolls on its own.
-OVERFLOW = """
+OVERFLOW = r"""
 () => {
   const root = document.documentElement;
   const width = root.clientWidth;
@@ -181,6 +181,7 @@ class PageReport:
     copies: list[dict] = field(default_factory=list)
     copy_buttons_in_outputs: int = 0
     code_inputs: int = 0
+    downloads: list[str] = field(default_factory=list)
     dark_theme: str = ""
     dark_figures: list[dict] = field(default_factory=list)
 
@@ -309,6 +310,8 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         page.goto(url, wait_until="networkidle")
         report.axe_violations, report.axe_rules_run = run_axe(page)
         report.images = page.evaluate(IMAGES)
+        report.downloads = page.eval_on_selector_all(
+            ".bd-article a.download, .bd-article a[download]", "links => links.map(a => a.href)")
         report.copy_buttons_in_outputs = page.locator(".cell_output button.copybtn, .output button.copybtn").count()
         report.code_inputs = page.locator(CODE_INPUTS).count()
         report.copies = check_copy_buttons(page)

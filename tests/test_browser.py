@@ -24,8 +24,10 @@ installed by ``scripts/test.sh``) the tests fail in CI and are skipped elsewhere
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -234,6 +236,33 @@ def test_figures_stay_visible_in_dark_mode(reports, page):
         if fig.get("dark", 0) < 0.002:
             problems.append(f"figure {name} shows no dark ink in dark mode")
     assert not problems, f"{page}: {lines(problems)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_download_links_serve_the_files(reports, built_book, page):
+    """Every download link works, and a dataset's link serves the file in data/."""
+    problems = []
+    for url in reports(page).downloads:
+        name = Path(urlsplit(url).path).name
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                body = response.read()
+        except OSError as err:
+            problems.append(f"download {name} fails: {err}")
+            continue
+        source = built_book / "data" / name
+        if not body:
+            problems.append(f"download {name} is empty")
+        elif source.is_file() and body != source.read_bytes():
+            problems.append(f"download {name} differs from data/{name}")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+def test_every_dataset_can_be_downloaded(reports, built_book):
+    package = json.loads((built_book / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    wanted = {Path(resource["path"]).name for resource in package["resources"]}
+    offered = {Path(urlsplit(url).path).name for page in PAGES for url in reports(page).downloads}
+    assert wanted <= offered, f"no page offers a download of: {sorted(wanted - offered)}"
 
 
 def test_the_book_has_figures_to_check_in_dark_mode(reports):
