@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run the whole test suite.
 # This is the README's test command; .ci/run calls exactly this.
+#
+# Besides the Python packages it installs what the browser tests (tests/test_browser.py)
+# drive: Debian's chromium (only when /usr/bin/chromium is missing; needs root or sudo),
+# Playwright for Python (requirements-test.txt; it drives that chromium and never
+# downloads a browser of its own), and axe-core (tests/package.json, locked by
+# tests/package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m pip install --quiet -r requirements.txt -r requirements-test.txt
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "scripts/test.sh: installing Debian's chromium for the browser tests" >&2
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
+fi
+
+(cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
 status=0
 python3 -m pytest "$@" || status=$?

@@ -1,0 +1,337 @@
+"""What the browser tests need besides the test functions: finding Chromium, Playwright and
+axe-core; serving the built site on 127.0.0.1; and visiting one page to collect everything
+the quality gates look at (console, requests, accessibility, images, layout at 390 px,
+copy buttons, figures in dark mode).
+
+Everything is installed by ``scripts/test.sh``: Debian's ``chromium`` package, Playwright
+for Python (``requirements-test.txt``, driving that Chromium, never a downloaded browser)
+and axe-core (``tests/package.json``, installed with ``npm ci``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+TESTS = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
+# Flags for a quiet, offline, reproducible headless Chromium (as root, hence no sandbox).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--disable-sync", "--disable-default-apps", "--disable-extensions",
+    "--no-default-browser-check", "--metrics-recording-only", "--mute-audio",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# axe-core rule tags for WCAG 2.0 and 2.1, levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def missing_tools() -> list[str]:
+    """What the browser tests lack on this machine, in words (empty when all is there)."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (Debian package chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("Playwright for Python (requirements-test.txt)")
+    if not AXE.exists():
+        missing.append(f"{AXE.relative_to(TESTS.parent)} (npm ci in tests/)")
+    return missing
+
+
+# ------------------------------------------------------------------------------ server
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
+        pass
+
+
+class SiteServer:
+    """The built HTML served on 127.0.0.1 (a free port) from a background thread."""
+
+    def __init__(self, root: Path):
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
+        self.base = f"http://{self.host}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# ------------------------------------------------------------------------------ in-page
+
+# Runs before any page script: records what the copy buttons put on the clipboard,
+# whichever API they use (ClipboardJS's execCommand("copy") or navigator.clipboard).
+RECORD_COPIES = """
+window.__copied = [];
+document.addEventListener("copy", () => {
+  const el = document.activeElement;
+  let text = "";
+  if (el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT")) {
+    text = el.value.substring(el.selectionStart, el.selectionEnd);
+  } else {
+    text = String(document.getSelection());
+  }
+  window.__copied.push(text);
+}, true);
+if (navigator.clipboard && navigator.clipboard.writeText) {
+  const original = navigator.clipboard.writeText.bind(navigator.clipboard);
+  navigator.clipboard.writeText = (text) => { window.__copied.push(String(text)); return original(text).catch(() => {}); };
+}
+"""
+
+# Code a reader may want to copy: cell inputs and code blocks, not cell outputs.
+CODE_INPUTS = (".bd-article div.highlight > pre:not(.cell_output pre):not(.output pre)")
+
+# The content images of the page (inside the article, not the theme's logo or icons).
+IMAGES = """
+() => Array.from(document.querySelectorAll("main img, article img, .bd-article img"))
+  .filter((img, i, all) => all.indexOf(img) === i)
+  .map(img => ({src: img.getAttribute("src") || "", alt: img.getAttribute("alt"),
+                role: img.getAttribute("role") || "", decorative: img.closest("[aria-hidden=true]") !== null}))
+"""
+
+# Horizontal overflow of the whole page, and what causes it: the innermost boxes whose
+# content is wider than they are (a long word or URL in a paragraph) or that stick out
+# past the viewport, unless they sit inside a box that scrolls on its own.
+OVERFLOW = r"""
+() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const scrolls = el => {
+    for (let p = el.parentElement; p && p !== document.body && p !== root; p = p.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  const name = el => {
+    const id = el.id ? "#" + el.id : "";
+    const cls = el.classList.length ? "." + Array.from(el.classList).slice(0, 2).join(".") : "";
+    const text = (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 50);
+    return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || scrolls(el)) continue;
+    const overflowing = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
+                        && getComputedStyle(el).overflowX === "visible";
+    if (overflowing || r.right > width + 1) wide.push(el);
+  }
+  const innermost = wide.filter(el => !wide.some(other => other !== el && el.contains(other)));
+  window.scrollTo(10000, 0);
+  const scrolled = window.scrollX;
+  window.scrollTo(0, 0);
+  return {scrollWidth: root.scrollWidth, clientWidth: width, scrolled,
+          offenders: innermost.slice(0, 5).map(name)};
+}
+"""
+
+# Every figure image, and what could hide it: size, opacity, visibility, filters.
+FIGURES = """
+() => Array.from(document.querySelectorAll(".bd-article figure img, .bd-article figure svg, .bd-article .cell_output img"))
+  .map(img => {
+    const r = img.getBoundingClientRect();
+    let opacity = 1, hidden = "", filters = [];
+    for (let el = img; el && el !== document.documentElement; el = el.parentElement) {
+      const s = getComputedStyle(el);
+      opacity *= parseFloat(s.opacity);
+      if (s.visibility !== "visible" || s.display === "none") hidden = `${el.tagName.toLowerCase()} is ${s.display === "none" ? "display:none" : "visibility:" + s.visibility}`;
+      if (s.filter && s.filter !== "none") filters.push(s.filter);
+    }
+    const s = getComputedStyle(img);
+    return {src: img.getAttribute("src") || img.tagName.toLowerCase(), width: r.width, height: r.height,
+            opacity, hidden, filters, background: s.backgroundColor};
+  })
+"""
+
+
+@dataclass
+class PageReport:
+    """What one page did in the browser. Every list holds sentences that name a problem."""
+
+    page: str
+    url: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    axe_violations: list[str] = field(default_factory=list)
+    axe_rules_run: int = 0
+    images: list[dict] = field(default_factory=list)
+    overflow: dict = field(default_factory=dict)
+    copies: list[dict] = field(default_factory=list)
+    copy_buttons_in_outputs: int = 0
+    code_inputs: int = 0
+    downloads: list[str] = field(default_factory=list)
+    dark_theme: str = ""
+    dark_figures: list[dict] = field(default_factory=list)
+
+
+def _watch(page, report: PageReport, server: SiteServer, label: str) -> None:
+    """Record console errors, failed and foreign requests of ``page`` into ``report``."""
+
+    def on_console(msg):
+        if msg.type == "error":
+            report.console_errors.append(f"[{label}] console error: {msg.text}")
+
+    def on_request(request):
+        report.requests.append(request.url)
+        host = urlsplit(request.url).netloc
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host != server.host:
+            report.foreign_requests.append(f"[{label}] request to another host: {request.url}")
+
+    def on_failed(request):
+        report.failed_requests.append(f"[{label}] request failed ({request.failure}): {request.url}")
+
+    def on_response(response):
+        if response.status >= 400:
+            report.failed_requests.append(f"[{label}] HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda err: report.console_errors.append(f"[{label}] uncaught error: {err}"))
+    page.on("request", on_request)
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+
+
+def _block_foreign(context, server: SiteServer) -> None:
+    """Nothing leaves the machine: requests to any other host are recorded, then aborted."""
+
+    def route(route):
+        if urlsplit(route.request.url).netloc == server.host:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+
+
+def run_axe(page) -> tuple[list[str], int]:
+    """axe-core's WCAG 2.1 A/AA violations of impact serious or critical, in words."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                               resultTypes: ["violations"]});
+            return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                      targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+                      count: v.nodes.length})),
+                    rules: r.violations.length + r.passes.length + r.incomplete.length + r.inapplicable.length};
+        }""",
+        WCAG_TAGS,
+    )
+    problems = [
+        f"axe {v['impact']} violation {v['id']} ({v['help']}) on {v['count']} element(s), "
+        f"e.g. {', '.join(v['targets'])}"
+        for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS
+    ]
+    return problems, result["rules"]
+
+
+def check_copy_buttons(page) -> list[dict]:
+    """Click every copy button in the article; return what each put on the clipboard."""
+    # Collapsed code ("Show code cell source") is opened first, as a reader would.
+    page.evaluate("() => document.querySelectorAll('.bd-article details').forEach(d => d.open = true)")
+    buttons = page.locator(".bd-article button.copybtn")
+    copies = []
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        target = button.get_attribute("data-clipboard-target") or ""
+        shown = page.evaluate(
+            "(sel) => { const el = document.querySelector(sel); return el ? el.innerText : null; }", target)
+        in_input = page.evaluate(
+            "(sel) => { const el = document.querySelector(sel); return !!(el && el.closest('.cell_input')); }",
+            target)
+        before = page.evaluate("() => window.__copied.length")
+        button.scroll_into_view_if_needed()
+        button.click(force=True)  # the button fades in on hover; force skips the wait
+        page.wait_for_function("(n) => window.__copied.length > n", arg=before, timeout=5000)
+        copied = page.evaluate("() => window.__copied[window.__copied.length - 1]")
+        copies.append({"target": target, "shown": shown, "copied": copied, "in_input": in_input})
+    return copies
+
+
+def switch_to_dark(page) -> str:
+    """Click the theme's light/dark toggle until the page is dark; return the theme."""
+    toggle = page.locator("button.theme-switch-button").first
+    for _ in range(3):
+        if page.evaluate("() => document.documentElement.dataset.theme") == "dark":
+            break
+        toggle.click()
+    return page.evaluate("() => document.documentElement.dataset.theme")
+
+
+def figure_pixels(page, index: int) -> dict:
+    """How light and how dark the pixels of the index-th figure image are, as painted."""
+    from PIL import Image
+
+    element = page.locator(".bd-article figure img, .bd-article figure svg, "
+                           ".bd-article .cell_output img").nth(index)
+    element.scroll_into_view_if_needed()
+    png = element.screenshot(animations="disabled")
+    image = Image.open(io.BytesIO(png)).convert("L")
+    histogram = image.histogram()  # 256 grey levels
+    n = sum(histogram) or 1
+    return {"light": sum(histogram[170:]) / n, "dark": sum(histogram[:101]) / n}
+
+
+def visit(browser, server: SiteServer, page_name: str) -> PageReport:
+    """Open one page as a desktop reader and as a phone reader; collect everything."""
+    url = server.base + page_name + ".html"
+    report = PageReport(page=page_name, url=url)
+
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    context.add_init_script(RECORD_COPIES)
+    _block_foreign(context, server)
+    page = context.new_page()
+    _watch(page, report, server, "desktop")
+    try:
+        page.goto(url, wait_until="networkidle")
+        report.axe_violations, report.axe_rules_run = run_axe(page)
+        report.images = page.evaluate(IMAGES)
+        report.downloads = page.eval_on_selector_all(
+            ".bd-article a.download, .bd-article a[download]", "links => links.map(a => a.href)")
+        report.copy_buttons_in_outputs = page.locator(".cell_output button.copybtn, .output button.copybtn").count()
+        report.code_inputs = page.locator(CODE_INPUTS).count()
+        report.copies = check_copy_buttons(page)
+        if page.evaluate(FIGURES):
+            report.dark_theme = switch_to_dark(page)
+            page.wait_for_timeout(300)  # let the theme's transitions finish
+            report.dark_figures = page.evaluate(FIGURES)
+            for i, fig in enumerate(report.dark_figures):
+                if fig["width"] > 0 and fig["height"] > 0:
+                    fig.update(figure_pixels(page, i))
+    finally:
+        context.close()
+
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    _block_foreign(context, server)
+    page = context.new_page()
+    _watch(page, report, server, "390px")
+    try:
+        page.goto(url, wait_until="load")
+        report.overflow = page.evaluate(OVERFLOW)
+    finally:
+        context.close()
+    return report

@@ -1,0 +1,336 @@
+"""Quality gates in a real browser, over every page of the book.
+
+The one shared strict build (``html`` fixture) is served on 127.0.0.1 and opened in
+Debian's Chromium, driven by Playwright, once as a desktop reader (1280 px) and once as
+a phone reader (390 px). The pages are the ones ``_toc.yml`` lists, plus the pages
+Sphinx generates itself (search, index), so a chapter added to the table of contents is
+checked without touching this file. For every page:
+
+- no console error or uncaught exception, no failed request (network error or HTTP
+  4xx/5xx), and no request to any host but the local server (every request is recorded,
+  and any to another host is blocked after being recorded);
+- axe-core finds no serious or critical WCAG 2.1 A/AA violation;
+- every content image has alt text that describes it;
+- at 390 px there is no horizontal scroll;
+- every copy button copies its code exactly, without prompts or outputs, and no
+  output has a copy button.
+
+Also: after the dark-mode toggle every figure is still visible on an opaque, light
+background, and the search page finds the chapter a reader would expect for a few terms.
+
+A failure names the page and the problem. Without Chromium, Playwright or axe-core (all
+installed by ``scripts/test.sh``) the tests fail in CI and are skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.request
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jupytext
+import pytest
+from bs4 import BeautifulSoup
+
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer, missing_tools,
+                             visit)
+from conftest import page_source, toc_files
+
+pytestmark = pytest.mark.build
+
+MISSING = missing_tools()
+if MISSING and not os.environ.get("CI"):
+    pytest.skip("browser tests need " + "; ".join(MISSING)
+                + " (bash scripts/test.sh installs them)", allow_module_level=True)
+
+# Pages Sphinx writes on its own, next to the ones _toc.yml lists.
+GENERATED = ["search", "genindex"]
+PAGES = toc_files() + GENERATED
+# Words that make an alt text a non-description.
+HASHLIKE = re.compile(r"^[0-9a-f]{12,}$")
+FILENAME = re.compile(r"\.(svg|png|jpe?g|gif|webp)$", re.IGNORECASE)
+REPR = re.compile(r"^<.*>$|^(Figure|Axes|IPython\.core\.display\.\w+)\b|object at 0x", re.DOTALL)
+PROMPT = re.compile(r"^(>>> |\.\.\. |\$ )")
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="session")
+def browser():
+    if MISSING:  # only reached in CI, where a missing tool is a failure, not a skip
+        pytest.fail("the browser tests cannot run: missing " + "; ".join(MISSING)
+                    + ". scripts/test.sh installs all of them; run it, not bare pytest.",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(html):
+    with SiteServer(html) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def reports(browser, server):
+    """Each page visited once (on first use), shared by every gate."""
+    cache = {}
+
+    def report(page):
+        if page not in cache:
+            cache[page] = visit(browser, server, page)
+        return cache[page]
+
+    return report
+
+
+def lines(problems: list[str]) -> str:
+    return "\n  ".join([""] + problems)
+
+
+# ------------------------------------------------------------------------------ coverage
+
+def test_every_built_page_is_gated(html):
+    """Every HTML page of the site is one of PAGES, so none escapes the gates below."""
+    built = {p.relative_to(html).with_suffix("").as_posix() for p in html.rglob("*.html")
+             if not p.relative_to(html).parts[0].startswith("_")}
+    built.discard("index")  # the redirect to the root page
+    assert built <= set(PAGES), f"pages no browser test opens: {sorted(built - set(PAGES))}"
+    missing = set(PAGES) - built
+    assert not missing, f"_toc.yml lists pages that were not built: {sorted(missing)}"
+
+
+# ------------------------------------------------------------------------------ gates
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_console_errors(reports, page):
+    report = reports(page)
+    assert not report.console_errors, f"{page}: {lines(report.console_errors)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_failed_requests(reports, page):
+    report = reports(page)
+    assert not report.failed_requests, f"{page}: {lines(report.failed_requests)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_request_leaves_the_local_server(reports, server, page):
+    report = reports(page)
+    # The recorder must have seen the page itself, or an empty list proves nothing.
+    assert report.url in report.requests, f"{page}: the request recorder saw no page load"
+    assert not report.foreign_requests, f"{page}: {lines(report.foreign_requests)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_wcag21_aa_no_serious_violations(reports, page):
+    report = reports(page)
+    assert report.axe_rules_run > 20, f"{page}: axe-core ran only {report.axe_rules_run} rules"
+    assert not report.axe_violations, f"{page}: {lines(report.axe_violations)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_content_images_have_descriptive_alt_text(reports, page):
+    problems = []
+    for image in reports(page).images:
+        alt = (image["alt"] or "").strip()
+        name = Path(urlsplit(image["src"]).path).name
+        if image["decorative"] or image["role"] in ("presentation", "none"):
+            continue
+        if image["alt"] is None:
+            problems.append(f"image {name} has no alt attribute")
+        elif len(alt.split()) < 8:
+            problems.append(f"image {name}: alt text {alt!r} is too short to describe a chart")
+        elif FILENAME.search(alt) or HASHLIKE.match(alt) or alt == name:
+            problems.append(f"image {name}: alt text {alt!r} is a file name or a hash")
+        elif REPR.search(alt):
+            problems.append(f"image {name}: alt text {alt!r} is a Python repr, not a description")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_horizontal_scroll_on_a_phone(reports, page):
+    overflow = reports(page).overflow
+    assert overflow["clientWidth"] == 390, f"{page}: the phone viewport is {overflow['clientWidth']} px"
+    assert overflow["scrollWidth"] <= overflow["clientWidth"] and overflow["scrolled"] == 0, (
+        f"{page}: scrolls sideways at 390 px (content {overflow['scrollWidth']} px wide); "
+        f"elements past the right edge: {overflow['offenders']}"
+    )
+
+
+def expected_copies(page: str, shown: list[dict]) -> list[str]:
+    """What each copy button must copy, worked out without the copy button's code.
+
+    A code cell's input copies exactly the cell's source in the chapter file (cells the
+    page removes, with ``remove-input`` or ``remove-cell``, have no button). A code
+    block copies its lines without ``>>>``/``...``/``$`` prompts, and, where it has
+    prompts, without the output lines that have none.
+    """
+    cells = []
+    source = page_source(page) if page in toc_files() else None
+    notebook = source is not None and (
+        source.suffix == ".ipynb" or "```{code-cell}" in source.read_text(encoding="utf-8"))
+    if notebook:
+        for cell in jupytext.read(source).cells:
+            tags = set(cell.metadata.get("tags", []))
+            if cell.cell_type == "code" and not tags & {"remove-input", "remove-cell"}:
+                cells.append(cell.source.strip("\n"))
+    expected = []
+    for copy in shown:
+        if copy["in_input"]:
+            expected.append(cells.pop(0) if cells else "<more cell inputs on the page than in the source>")
+        else:
+            text = copy["shown"].rstrip("\n").split("\n")
+            if any(PROMPT.match(line) for line in text):
+                text = [PROMPT.sub("", line) for line in text if PROMPT.match(line)]
+            expected.append("\n".join(text))
+    return expected
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_copy_buttons_copy_code_without_prompts_or_outputs(reports, page):
+    report = reports(page)
+    assert report.copy_buttons_in_outputs == 0, (
+        f"{page}: {report.copy_buttons_in_outputs} copy button(s) on cell outputs")
+    assert len(report.copies) == report.code_inputs, (
+        f"{page}: {report.code_inputs} code input(s) but {len(report.copies)} copy button(s)")
+    problems = []
+    for copy, expected in zip(report.copies, expected_copies(page, report.copies)):
+        if copy["copied"] != expected:
+            problems.append(f"copy button of {copy['target']} copied {copy['copied']!r}, "
+                            f"expected {expected!r}")
+        elif any(PROMPT.match(line) for line in copy["copied"].split("\n")):
+            problems.append(f"copy button of {copy['target']} copied a prompt")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_stay_visible_in_dark_mode(reports, page):
+    report = reports(page)
+    if not report.dark_figures:
+        return  # nothing to see on this page; the book as a whole is checked below
+    assert report.dark_theme == "dark", f"{page}: the theme toggle never reached dark mode"
+    problems = []
+    for fig in report.dark_figures:
+        name = Path(urlsplit(fig["src"]).path).name
+        if fig["width"] < 50 or fig["height"] < 50:
+            problems.append(f"figure {name} is {fig['width']:.0f}x{fig['height']:.0f} px in dark mode")
+            continue
+        if fig["hidden"] or fig["opacity"] < 0.9:
+            problems.append(f"figure {name} is hidden in dark mode ({fig['hidden'] or 'opacity %.2f' % fig['opacity']})")
+        hiding = [f for f in fig["filters"] if re.search(r"invert|opacity\(0|brightness\(0(\.[0-4])?\)", f)]
+        if hiding:
+            problems.append(f"figure {name} is filtered in dark mode: {hiding}")
+        # As painted: mostly light paper (an opaque background) with dark ink on it.
+        if fig.get("light", 0) < 0.5:
+            problems.append(f"figure {name} has no opaque light background in dark mode "
+                            f"(only {fig.get('light', 0):.0%} of its pixels are light)")
+        if fig.get("dark", 0) < 0.002:
+            problems.append(f"figure {name} shows no dark ink in dark mode")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_download_links_serve_the_files(reports, built_book, page):
+    """Every download link works, and a dataset's link serves the file in data/."""
+    problems = []
+    for url in reports(page).downloads:
+        name = Path(urlsplit(url).path).name
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                body = response.read()
+        except OSError as err:
+            problems.append(f"download {name} fails: {err}")
+            continue
+        source = built_book / "data" / name
+        if not body:
+            problems.append(f"download {name} is empty")
+        elif source.is_file() and body != source.read_bytes():
+            problems.append(f"download {name} differs from data/{name}")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+def test_every_dataset_can_be_downloaded(reports, built_book):
+    package = json.loads((built_book / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    wanted = {Path(resource["path"]).name for resource in package["resources"]}
+    offered = {Path(urlsplit(url).path).name for page in PAGES for url in reports(page).downloads}
+    assert wanted <= offered, f"no page offers a download of: {sorted(wanted - offered)}"
+
+
+def test_the_book_has_figures_to_check_in_dark_mode(reports):
+    with_figures = [p for p in PAGES if reports(p).dark_figures]
+    assert with_figures, "no page has a figure, so the dark-mode test checked nothing"
+
+
+# ------------------------------------------------------------------------------ search
+
+SEARCH_TERMS = ["contributory", "Steadfast", "jurisdiction"]
+# Text that is not the book's prose: bibliography entries, glossary definitions, code,
+# outputs of code, the page furniture around the article.
+NOT_PROSE = ".citation, .bibliography, dl.glossary, .cell, div.highlight, .headerlink"
+
+
+def prose_counts(html: Path, term: str) -> tuple[Counter, set[str]]:
+    """How often ``term`` occurs as a word in each chapter's prose, as built, and the
+    pages that have it in a heading."""
+    word = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    counts, in_headings = Counter(), set()
+    for page in toc_files():
+        soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article") or soup.select_one("main")
+        for node in article.select(NOT_PROSE):
+            node.decompose()
+        if any(re.search(rf"\b{re.escape(term)}", h.get_text(), re.IGNORECASE)
+               for h in article.select("h1, h2, h3, h4, h5, h6")):
+            in_headings.add(page)
+        for heading in article.select("h1, h2, h3, h4, h5, h6"):
+            heading.decompose()
+        found = len(word.findall(article.get_text(" ")))
+        if found:
+            counts[page] = found
+    return counts, in_headings
+
+
+def search(browser, server, term: str) -> list[tuple[str, str]]:
+    """The search page's results for ``term``, in order, as (page, anchor)."""
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base}search.html?q={term}", wait_until="load")
+        page.wait_for_selector("#search-results .search-summary", timeout=15000)
+        hrefs = page.eval_on_selector_all("#search-results ul.search li > a",
+                                          "links => links.map(a => a.getAttribute('href'))")
+    finally:
+        context.close()
+    return [(re.sub(r"\.html$", "", urlsplit(h).path).lstrip("./"), urlsplit(h).fragment)
+            for h in hrefs]
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_finds_the_chapter_about_a_term(browser, server, html, term):
+    """The chapter that uses a word most is found, and only pages with the word in a
+    heading, glossary entries for it, or pages that use it as much rank above it."""
+    counts, in_headings = prose_counts(html, term)
+    assert counts, f"search for {term!r}: no chapter's prose uses the word; pick another term"
+    expected, most = counts.most_common(1)[0]
+    results = search(browser, server, term)
+    pages = [page for page, _ in results]
+    assert expected in pages, (
+        f"search for {term!r}: {expected} uses it most ({most} times) but is not found: {pages}")
+    ahead = results[:pages.index(expected)]
+    wrong = [f"{page}#{anchor}" if anchor else page for page, anchor in ahead
+             if not (anchor.startswith("term-") or page in in_headings
+                     or counts.get(page, 0) >= most)]
+    assert not wrong, (
+        f"search for {term!r}: {expected} uses it most ({most} times), yet these pages rank "
+        f"above it without a heading or glossary entry for it or as many uses: {wrong}")
+    missing = sorted(set(counts) - set(pages))
+    assert not missing, f"search for {term!r}: pages using the word are not found: {missing}"
