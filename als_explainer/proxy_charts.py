@@ -26,8 +26,10 @@ def latency_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
     """Left: share of requests answered within x ms. Right: median per region of readers."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), width_ratios=[1.25, 1])
     for key, run in (("direct", direct), ("proxied", proxied)):
-        values = np.sort(run.loc[run["served"], "latency_ms"].to_numpy())
-        share = np.arange(1, values.size + 1) / values.size
+        # The distribution at 160 evenly spaced shares: the same curve to the eye as one
+        # step per request, at a fraction of the SVG's weight.
+        share = np.linspace(0, 1, 161)
+        values = np.quantile(run.loc[run["served"], "latency_ms"].to_numpy(), share)
         left.step(values, share, where="post", color=PATH_COLOURS[key], label=PATH_LABELS[key])
     left.set_xscale("log")
     left.xaxis.set_major_formatter(FuncFormatter(_ms))

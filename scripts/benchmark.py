@@ -80,14 +80,32 @@ def code_cells(text: str) -> list[str]:
     return re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, flags=re.M | re.S)
 
 
+def package_modules(book: Path, code: str, seen: set[str] | None = None) -> set[str]:
+    """The als_explainer modules that ``code`` imports, and the ones they import in turn."""
+    seen = set() if seen is None else seen
+    names = set(re.findall(r"als_explainer\.(\w+)", code))
+    names |= set(re.findall(r"from \.(\w+) import", code))
+    names |= {m for group in re.findall(r"from als_explainer import ([\w, ()\n]+)", code)
+              for m in re.findall(r"\w+", group)}
+    for name in sorted(names - seen):
+        path = book / "als_explainer" / f"{name}.py"
+        if path.is_file():
+            seen.add(name)
+            package_modules(book, path.read_text(encoding="utf-8"), seen)
+    return seen
+
+
 def readers_by_scan(book: Path, dataset: str) -> set[str]:
-    """Chapters whose code names the dataset, or documents every dataset: an independent
-    estimate of what a data edit should re-run (it cannot see a helper that loads data
-    on a chapter's behalf, so a mismatch is reported, then judged by a person)."""
+    """Chapters whose code, or the package modules it imports, names the dataset, or that
+    document every dataset: an independent, static estimate of what a data edit should
+    re-run, to hold the build's runtime record against (a mismatch is reported)."""
     found = set()
     for page in toc_pages(book):
         code = "\n".join(code_cells(source(book, page).read_text(encoding="utf-8")))
-        if re.search(rf"""["']{re.escape(dataset)}["']""", code) or "dataset_names(" in code:
+        texts = [code] + [(book / "als_explainer" / f"{m}.py").read_text(encoding="utf-8")
+                          for m in package_modules(book, code)]
+        named = any(re.search(rf"""["']{re.escape(dataset)}["']""", t) for t in texts)
+        if named or "dataset_names(" in code:
             found.add(page)
     return found
 

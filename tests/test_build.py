@@ -105,3 +105,15 @@ def test_each_citation_label_points_to_one_source(html):
     assert targets, "no citations found in the built pages"
     shared = {label: sorted(t) for label, t in targets.items() if len(t) > 1}
     assert not shared, f"one label, several sources: {shared}"
+
+
+def test_every_page_stays_under_400_kb(html):
+    # HTML plus the images only that page loads; the theme's shared assets load once.
+    heavy = []
+    for page, soup in pages(html):
+        path = html / f"{page}.html"
+        images = {img["src"] for img in soup.select("main img") if not img["src"].startswith("data:")}
+        total = path.stat().st_size + sum((path.parent / src).stat().st_size for src in images)
+        if total > 400 * 1024:
+            heavy.append(f"{page}: {total / 1024:.0f} KB of HTML and images")
+    assert not heavy, "\n".join(heavy)

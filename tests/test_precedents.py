@@ -230,12 +230,3 @@ def test_precedents_table_page_is_accessible_and_local(html):
     scripts = [s.get("src", "") for s in soup.find_all("script")]
     assert any(s.startswith("../_static/sortable-table.js") for s in scripts)
 
-
-@pytest.mark.build
-@pytest.mark.parametrize("page", PART_II)
-def test_part_ii_pages_stay_under_400_kb(html, page):
-    path = html / f"{page}.html"
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    images = [img["src"] for img in soup.select("main img") if not img["src"].startswith(("http", "data:"))]
-    total = path.stat().st_size + sum((path.parent / src).stat().st_size for src in images)
-    assert total <= 400_000, f"{page}: {total} bytes of HTML and images"
