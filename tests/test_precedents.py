@@ -19,9 +19,6 @@ from als_explainer.precedents import (ANALOGY, ELEMENTS, OUTCOME_STYLE, TYPE_LAB
 from datafiles import set_cells as rewrite
 from conftest import ROOT
 
-PART_II = ["chapters/21-contributory-infringement", "chapters/22-dmca-safe-harbors",
-           "chapters/23-the-case-stage-by-stage", "chapters/24-after-the-settlement"]
-
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
