@@ -13,13 +13,18 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m pip install --quiet -r requirements.txt -r requirements-test.txt
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "scripts/test.sh: installing Debian's chromium for the browser tests" >&2
+# Debian packages the browser tests need, installed only when missing (a fresh machine
+# may have nothing but Python and pip): chromium, and npm to fetch the pinned axe-core.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "scripts/test.sh: installing ${missing[*]} (Debian packages) for the browser tests" >&2
   as_root=()
   if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
   "${as_root[@]}" apt-get update -qq
-  "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
+  "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
