@@ -26,3 +26,32 @@ def figures_dir(root: Path | None = None) -> Path:
     folder = Path(root or book_root()) / "figures"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def toc_pages(root: Path | None = None) -> list[str]:
+    """Every page listed in ``_toc.yml``, as a path without suffix, root page first."""
+    import yaml  # only tests and scripts ask; keep chapter imports light
+
+    root = Path(root or book_root())
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+def page_source(page: str, root: Path | None = None) -> Path:
+    """The source file (``.md`` or ``.ipynb``) of a page named in ``_toc.yml``."""
+    root = Path(root or book_root())
+    for suffix in (".md", ".ipynb"):
+        if (root / f"{page}{suffix}").exists():
+            return root / f"{page}{suffix}"
+    raise FileNotFoundError(f"_toc.yml lists {page}, but there is no {page}.md or .ipynb")

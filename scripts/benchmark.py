@@ -38,7 +38,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
+from als_explainer.paths import page_source, toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
@@ -53,26 +53,8 @@ EDITED_MODULE = "als_explainer/tables.py"
 # --------------------------------------------------------------------------- the book
 
 
-def toc_pages(book: Path) -> list[str]:
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return pages
-
-
 def source(book: Path, page: str) -> Path:
-    for suffix in (".md", ".ipynb"):
-        if (book / f"{page}{suffix}").exists():
-            return book / f"{page}{suffix}"
+    return page_source(page, book)
     raise FileNotFoundError(page)
 
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from als_explainer.paths import page_source as _page_source
+from als_explainer.paths import toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 # The jupyter-book next to this interpreter, so tests use the environment they run in.
@@ -26,26 +28,11 @@ def copy_book(target: Path) -> Path:
 
 def toc_files(root: Path = ROOT) -> list[str]:
     """Every page in _toc.yml, as a path without suffix, root page first."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return pages
+    return toc_pages(root)
 
 
 def page_source(page: str, root: Path = ROOT) -> Path:
-    for suffix in (".md", ".ipynb"):
-        if (root / f"{page}{suffix}").exists():
-            return root / f"{page}{suffix}"
-    raise FileNotFoundError(f"_toc.yml lists {page}, but there is no {page}.md or .ipynb")
+    return _page_source(page, root)
 
 
 def run_build(book: Path, *extra: str) -> subprocess.CompletedProcess:
