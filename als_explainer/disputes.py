@@ -43,7 +43,7 @@ RESULTS = {
 QUESTIONS = {
     "serving-liability": "Does serving a known infringer make the provider liable?",
     "response-duties": "What must the provider do once notified (the \u201csimple measures\u201d)?",
-    "safe-harbour": "Does the DMCA \u00a7 512 safe harbor protect a CDN?",
+    "safe-harbor": "Does the DMCA \u00a7 512 safe harbor protect a CDN?",
     "blocking": "Can the provider be ordered to block access?",
 }
 

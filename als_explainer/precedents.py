@@ -61,7 +61,7 @@ ELEMENTS = {
     "inducement": "inducement",
     "noninfringing_uses": "lawful uses\n(Sony)",
     "vicarious": "vicarious\nliability",
-    "safe_harbor": "DMCA safe\nharbour",
+    "safe_harbor": "DMCA safe\nharbor",
 }
 FINDING_LABELS = {
     "rights-holder": "decided for the rights holder",
