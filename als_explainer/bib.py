@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pybtex.database import parse_file
@@ -10,7 +10,7 @@ from pybtex.database import parse_file
 from .paths import book_root
 
 
-@lru_cache(maxsize=None)
+@cache
 def _keys(path: Path, mtime: float) -> frozenset[str]:
     return frozenset(parse_file(str(path), bib_format="bibtex").entries.keys())
 

@@ -1,30 +1,33 @@
-"""The case record as Part I shows it: checks that tie the datasets together, and two charts.
+"""Part I, the case record: its data, the numbers its prose quotes, its tables and charts.
 
-:func:`load_events` and :func:`load_intermediaries` add, on top of the schema checks of
-:func:`als_explainer.data.load`, the rules a schema cannot express (a ruling says whom
-it favoured, a filing does not; an undated event says how its date is bounded; an
+:func:`load` returns the Part's datasets checked: on top of the schema checks of
+:func:`als_explainer.data.load` (which also check that an intermediary's exit names an
+event, a declared foreign key), the rules a schema cannot express (a ruling says whom it
+favoured, a filing does not; an undated event says how its date is bounded; an
 intermediary's exit is an event about that intermediary). Like every data check in the
 book, a broken rule raises :class:`~als_explainer.data.DataError` naming file, row and
-column.
+column. :func:`numbers` gives every number the Part I pages quote.
 
-:func:`event_ladder` draws every event on its own line; :func:`outcome_figure` puts the
-intermediaries side by side, stage by stage, from the same rows.
+:func:`case_timeline` draws the case one lane per defendant; :func:`event_ladder` every
+event on its own line; :func:`outcome_figure` puts the intermediaries side by side,
+stage by stage, from the same rows.
 """
 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.colors import to_rgb
+from IPython.display import Markdown
 from matplotlib.patches import FancyBboxPatch, Patch
 
-from .charts import PALETTE, timeline
-from .data import DataError, load
-
-EVENTS_FILE = "data/events.csv"
-INTERMEDIARIES_FILE = "data/intermediaries.csv"
+from . import data
+from .charts import PALETTE, timeline, tint
+from .data import DataError, is_blank
+from .tables import cited_table
 
 #: One colour per defendant, used by every Part I chart that tells them apart.
 DEFENDANT_COLOURS = {
@@ -50,6 +53,16 @@ FAVOURED_STYLE = {
 }
 EXIT_COLOUR = PALETTE["grey"]
 
+#: What each site in sites.csv was named as, in the words of the sites table.
+SITE_ROLES = {
+    "named-in-juicyads-ruling": "alleged pirate site, named in the JuicyAds ruling",
+    "sting-account": "ALS Scan's own test account",
+    "steadfast-claims": "the site in the Steadfast claims",
+}
+
+#: Decisions of a court: the district court's rulings and the appeal's.
+DECISIONS = ("ruling", "appeal")
+
 #: The columns of the outcome grid: the stages of the case, in order.
 GRID_STAGES = {"pleadings": "Motions to dismiss", "summary-judgment": "Summary judgment",
                "appeal": "Appeal"}
@@ -58,43 +71,56 @@ GRID_STAGES = {"pleadings": "Motions to dismiss", "summary-judgment": "Summary j
 # --------------------------------------------------------------------------- loading
 
 
-def _blank(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+@dataclass(frozen=True)
+class CaseRecord:
+    """Part I's data, checked: events in date order (numbered from 1), the intermediaries
+    that were defendants, and the sites named in the case."""
+
+    events: pd.DataFrame
+    intermediaries: pd.DataFrame
+    sites: pd.DataFrame
 
 
-def load_events(root=None) -> pd.DataFrame:
+def load(root: Path | None = None) -> CaseRecord:
+    """Every Part I dataset, checked across files, events in date order."""
+    events = load_events(root)
+    intermediaries = load_intermediaries(events, root)
+    return CaseRecord(events=in_date_order(events), intermediaries=intermediaries,
+                      sites=data.load("sites", root=root))
+
+
+def load_events(root: Path | None = None) -> pd.DataFrame:
     """The events dataset in file order, after the cross-column checks below."""
-    events = load("events", root=root)
-    for index, event in events.iterrows():
-        row = index + 1
-        decides = event["kind"] in ("ruling", "appeal")
-        if decides and _blank(event["favoured"]):
-            raise DataError(EVENTS_FILE, f'is empty, but a {event["kind"]} must say whom it '
-                            "favoured (defendant, plaintiff or mixed)", row=row, column="favoured")
-        if not decides and not _blank(event["favoured"]):
-            raise DataError(EVENTS_FILE, f'"{event["favoured"]}" given for a {event["kind"]}; '
-                            "only rulings and appeals favour a side", row=row, column="favoured")
-        if event["date_precision"] != "day" and _blank(event["date_basis"]):
-            raise DataError(EVENTS_FILE, f'is empty, but a date known only as '
+    events = data.load("events", root=root)
+    file = events.attrs["path"]
+    for number, event in events.iterrows():
+        decides = event["kind"] in DECISIONS
+        if decides and is_blank(event["favoured"]):
+            raise DataError(file, f'is empty, but a {event["kind"]} must say whom it '
+                            "favoured (defendant, plaintiff or mixed)", row=number, column="favoured")
+        if not decides and not is_blank(event["favoured"]):
+            raise DataError(file, f'"{event["favoured"]}" given for a {event["kind"]}; '
+                            "only rulings and appeals favour a side", row=number, column="favoured")
+        if event["date_precision"] != "day" and is_blank(event["date_basis"]):
+            raise DataError(file, f'is empty, but a date known only as '
                             f'"{event["date_precision"]}" must say how the sources bound it',
-                            row=row, column="date_basis")
+                            row=number, column="date_basis")
     return events
 
 
-def load_intermediaries(events: pd.DataFrame | None = None, root=None) -> pd.DataFrame:
-    """The intermediaries dataset, each exit checked against the events it points to."""
+def load_intermediaries(events: pd.DataFrame | None = None, root: Path | None = None) -> pd.DataFrame:
+    """The intermediaries dataset, each exit an event about that intermediary.
+
+    (That the exit names an event at all is the declared foreign key, checked on load.)
+    """
     events = load_events(root) if events is None else events
-    by_id = events.set_index("id")
-    frame = load("intermediaries", root=root)
-    for index, row in frame.iterrows():
-        exit_id = row["exit_event"]
-        if exit_id not in by_id.index:
-            raise DataError(INTERMEDIARIES_FILE, f'"{exit_id}" is not an event id in events.csv',
-                            row=index + 1, column="exit_event")
-        concerns = by_id.loc[exit_id, "concerns"]
-        if concerns != row["id"]:
-            raise DataError(INTERMEDIARIES_FILE, f'event "{exit_id}" concerns "{concerns}", '
-                            f'not "{row["id"]}"', row=index + 1, column="exit_event")
+    concerns = dict(zip(events["id"], events["concerns"]))
+    frame = data.load("intermediaries", root=root)
+    for number, row in frame.iterrows():
+        about = concerns[row["exit_event"]]
+        if about != row["id"]:
+            raise DataError(frame.attrs["path"], f'event "{row["exit_event"]}" concerns "{about}", '
+                            f'not "{row["id"]}"', row=number, column="exit_event")
     return frame
 
 
@@ -103,6 +129,77 @@ def in_date_order(events: pd.DataFrame) -> pd.DataFrame:
     ordered = events.sort_values("date_start", kind="stable").reset_index(drop=True)
     ordered["number"] = range(1, len(ordered) + 1)
     return ordered
+
+
+def case_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first day the complaint may have been filed to the last day the
+    stipulated dismissal may have come: the case against Cloudflare, as the record allows."""
+    by_id = events.set_index("id")
+    return by_id.loc["complaint-2016", "date_start"], by_id.loc["stipulation-2018", "date_end"]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def numbers(record: CaseRecord | None = None) -> dict:
+    """Every number (and date label) the Part I pages quote, ready to glue.
+
+    ``n_events`` steps in the case and its appeal, ``n_rulings`` of them decisions of a
+    court (the district court's rulings and the Ninth Circuit's: every ruling, whoever
+    made it); ``n_day``, ``n_month``, ``n_approx`` by how precisely each is dated, and
+    ``n_day_primary`` the exact days that come from court documents. ``case_years`` runs
+    from the complaint (``complaint_label``) to the stipulated dismissal
+    (``ending_label``); ``ovh_span_months`` is the widest date span, OVH's dismissal's
+    (the prose explains that span in particular, so another row becoming wider is an
+    error). ``n_sites`` sites are named, ``n_juicyads_sites`` of them in the JuicyAds ruling.
+    """
+    record = record or load()
+    events, sites = record.events, record.sites
+    by_id = events.set_index("id")
+    start, end = case_span(events)
+    precision = events["date_precision"]
+    spans = (events["date_end"] - events["date_start"]).dt.days
+    widest = events.loc[spans.idxmax(), "id"]
+    if widest != "ovh-dismissal":
+        raise ValueError(f"the widest date span is now {widest}'s; update the text about OVH")
+    return {
+        "n_events": len(events),
+        "n_rulings": int(events["kind"].isin(DECISIONS).sum()),
+        "n_day": int((precision == "day").sum()),
+        "n_month": int((precision == "month").sum()),
+        "n_approx": int((precision == "approximate").sum()),
+        "n_day_primary": int(((precision == "day") & (events["confidence"] == "primary")).sum()),
+        "case_years": (end - start).days / 365.25,
+        "complaint_label": by_id.loc["complaint-2016", "date_label"],
+        "ending_label": by_id.loc["stipulation-2018", "date_label"],
+        "ovh_span_months": float(spans.max() / 30.44),
+        "n_sites": len(sites),
+        "n_juicyads_sites": int((sites["named_as"] == "named-in-juicyads-ruling").sum()),
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def sites_table(sites: pd.DataFrame) -> Markdown:
+    """The sites named in the case, with what each was named as and its sources."""
+    return cited_table(sites.assign(role=sites["named_as"].map(SITE_ROLES)),
+                       {"site": "Website (as spelled in the source)", "role": "Named as",
+                        "note": "Note"})
+
+
+# --------------------------------------------------------------------------- the timeline
+
+
+def case_timeline(ax, events: pd.DataFrame):
+    """The case in time, one lane per defendant, each event labelled with its number.
+
+    ``events`` comes from :func:`load` (date order, numbered). Returns the legend
+    handles of the date precisions that occur.
+    """
+    return timeline(ax, events, lane="concerns", colours=DEFENDANT_COLOURS,
+                    lane_order=list(DEFENDANT_LABELS), lane_labels=DEFENDANT_LABELS,
+                    label="number")
 
 
 # --------------------------------------------------------------------------- the ladder
@@ -148,7 +245,7 @@ def outcome_cells(intermediaries: pd.DataFrame, events: pd.DataFrame,
     """
     rows = []
     by_id = intermediaries.set_index("id")
-    decided = events[events["kind"].isin(["ruling", "appeal"])].sort_values(
+    decided = events[events["kind"].isin(DECISIONS)].sort_values(
         "date_start", kind="stable")
     for ident in ids:
         who = by_id.loc[ident]
@@ -165,11 +262,6 @@ def outcome_cells(intermediaries: pd.DataFrame, events: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
-def _tint(colour: str, amount: float = 0.3) -> tuple[float, float, float]:
-    r, g, b = to_rgb(colour)
-    return (1 - amount + amount * r, 1 - amount + amount * g, 1 - amount + amount * b)
-
-
 _LINE = 0.125       # inches per line of 7.5-point text
 _PAD, _GAP, _MARGIN = 0.07, 0.06, 0.08
 _CHARS_PER_INCH = 15.5
@@ -181,7 +273,7 @@ def _wrapped(text: str, width: float) -> str:
 
 def _box_text(entry, width: float) -> str:
     text = _wrapped(entry["text"], width)
-    return text if _blank(entry["when"]) else f'{text}\n{_wrapped(entry["when"], width)}'
+    return text if is_blank(entry["when"]) else f'{text}\n{_wrapped(entry["when"], width)}'
 
 
 def _lines(text: str) -> int:
@@ -245,20 +337,20 @@ def outcome_figure(intermediaries: pd.DataFrame, events: pd.DataFrame, ids: list
             for _, entry in entries.iterrows():
                 text = _box_text(entry, width)
                 box_h = _LINE * _lines(text) + 2 * _PAD
-                colour = (EXIT_COLOUR if _blank(entry["favoured"])
+                colour = (EXIT_COLOUR if is_blank(entry["favoured"])
                           else FAVOURED_STYLE[entry["favoured"]][0])
                 ax.add_patch(FancyBboxPatch(
                     (left + 0.07, y - box_h), width - 0.14, box_h,
-                    boxstyle="round,pad=0,rounding_size=0.06", facecolor=_tint(colour),
+                    boxstyle="round,pad=0,rounding_size=0.06", facecolor=tint(colour),
                     edgecolor=colour, linewidth=1.6))
                 ax.text(left + width / 2, y - box_h / 2, text, fontsize=7.5, ha="center",
                         va="center", color="#111111", linespacing=1.2)
                 y -= box_h + _GAP
         top -= height
     ax.plot([0, total_width], [0, 0], color="#BBBBBB", linewidth=0.8)
-    handles = [Patch(facecolor=_tint(c), edgecolor=c, linewidth=1.6, label=label)
+    handles = [Patch(facecolor=tint(c), edgecolor=c, linewidth=1.6, label=label)
                for c, label in FAVOURED_STYLE.values()]
-    handles.append(Patch(facecolor=_tint(EXIT_COLOUR), edgecolor=EXIT_COLOUR, linewidth=1.6,
+    handles.append(Patch(facecolor=tint(EXIT_COLOUR), edgecolor=EXIT_COLOUR, linewidth=1.6,
                          label="how it left the case"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
                bbox_to_anchor=(0.5, 0.0))

@@ -18,6 +18,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from IPython.display import SVG  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -65,6 +66,12 @@ HOUSE_STYLE = {
     "svg.hashsalt": "als-scan-v-cloudflare",
     "svg.fonttype": "path",
 }
+
+
+def tint(colour: str, amount: float = 0.3) -> tuple[float, float, float]:
+    """A pale, opaque version of ``colour``: ``amount`` of it over white (0 = white)."""
+    r, g, b = to_rgb(colour)
+    return (1 - amount * (1 - r), 1 - amount * (1 - g), 1 - amount * (1 - b))
 
 
 def use_house_style() -> None:
@@ -153,12 +160,16 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     ax.set_yticks(list(rows.values()), [names.get(v, v) for v in rows])
     ax.set_ylim(-0.7, len(order) - 0.3)
     ax.grid(axis="y", visible=False)
-    handles = [
+    return precision_handles(events[precision])
+
+
+def precision_handles(precisions) -> list[Line2D]:
+    """Legend entries for the date precisions that occur (the timeline's marker code)."""
+    return [
         Line2D([], [], marker=s["marker"], fillstyle=s["fillstyle"], color=PALETTE["grey"],
                linestyle="none", markersize=7, markeredgewidth=1.6, label=s["label"])
-        for p, s in PRECISION_STYLE.items() if p in set(events[precision])
+        for p, s in PRECISION_STYLE.items() if p in set(precisions)
     ]
-    return handles
 
 
 def legend_patches(colours: dict[str, str], labels: dict[str, str] | None = None) -> list[Patch]:

@@ -14,8 +14,16 @@ precision field and may hold
 - ``YYYY``, ``YYYY-MM`` or an interval ``START/END`` (each side in any of the three
   forms) when the precision is ``approximate``.
 
-Loading adds three columns per date field: ``<field>_start`` and ``<field>_end`` (the
+In ``data/datapackage.json`` such a field is a Table Schema ``string`` with a ``pattern``
+(so the standard Frictionless validator accepts it) and a ``precisionField``, which is
+what tells this loader to read it as a partial date. Loading adds three columns per date
+field: ``<field>_start`` and ``<field>_end`` (the
 first and last day the record allows) and ``<field>_label`` (how the book writes it).
+
+The frame's index is the row number in the CSV (first data row = 1, as in every error
+message), so a check that runs on a loaded frame names the row with its index and
+never counts rows itself; ``frame.attrs["path"]`` is the file, relative to the book.
+Links between files are declared as ``foreignKeys`` and checked here too.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -148,7 +156,7 @@ def _label(text: str) -> str:
 # --------------------------------------------------------------------------- schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package(root: Path) -> dict:
     path = root / "data" / "datapackage.json"
     try:
@@ -210,7 +218,7 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
         bib = bibliography_keys(root)
     seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
     records = []
-    for number, cells in enumerate(body, start=1):
+    for number, cells in enumerate(body, start=1):  # the one place rows are counted
         if len(cells) != len(header):
             raise DataError(
                 rel,
@@ -234,9 +242,32 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
         records.append(record)
 
     cited = [key for field in fields if field.get("bibtexKey")
-             for cells in body for key in _split_keys(cells[header.index(field["name"])])]
+             for cells in body for key in split_keys(cells[header.index(field["name"])])]
     _used("bibkeys", root / "references.bib", keys=cited)
-    return _frame(records, fields)
+    _check_foreign_keys(resource, records, rel, root)
+    frame = _frame(records, fields)
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    frame.attrs["path"] = rel
+    return frame
+
+
+def _check_foreign_keys(resource: dict, records: list[dict], rel: str, root: Path) -> None:
+    """Every value of a ``foreignKeys`` field exists in the resource and field it points to."""
+    for key in resource["schema"].get("foreignKeys", []):
+        fields, reference = key["fields"], key["reference"]
+        column = fields if isinstance(fields, str) else fields[0]
+        target_field = reference["fields"]
+        target_field = target_field if isinstance(target_field, str) else target_field[0]
+        if reference["resource"] == "":
+            target_rel, known = rel, {r[target_field] for r in records}
+        else:
+            target = load(reference["resource"], root)
+            target_rel, known = target.attrs["path"], set(target[target_field])
+        for number, record in enumerate(records, start=1):
+            value = record[column]
+            if value is not None and value not in known:
+                raise DataError(rel, f'"{value}" is not among the "{target_field}" values of '
+                                f'{target_rel} (a foreign key)', row=number, column=column)
 
 
 def _read_rows(path: Path, rel: str) -> list[list[str]]:
@@ -276,7 +307,10 @@ def _check_cell(value: str, field: dict, raw: dict, bib: frozenset[str]):
             raise ValueError("is empty but required")
         return None
     kind = field.get("type", "string")
-    if kind == "integer":
+    if field.get("precisionField"):  # a partial date (see the module docstring)
+        precision = raw.get(field["precisionField"], "day")
+        typed = parse_partial_date(value, precision if precision in PRECISIONS else "day")
+    elif kind == "integer":
         if not re.fullmatch(r"-?\d+", value):
             raise ValueError(f'"{value}" is not a whole number')
         typed = int(value)
@@ -285,16 +319,13 @@ def _check_cell(value: str, field: dict, raw: dict, bib: frozenset[str]):
             typed = float(value)
         except ValueError:
             raise ValueError(f'"{value}" is not a number') from None
-    elif kind == "date":
-        precision_field = field.get("precisionField")
-        precision = raw.get(precision_field, "day") if precision_field else "day"
-        typed = parse_partial_date(value, precision if precision in PRECISIONS else "day")
     else:
         typed = value
     if "enum" in constraints and value not in constraints["enum"]:
         allowed = ", ".join(constraints["enum"])
         raise ValueError(f'"{value}" is not an allowed value ({allowed})')
-    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], value):
+    if "pattern" in constraints and not field.get("precisionField") \
+            and not re.fullmatch(constraints["pattern"], value):
         hint = field.get("patternHint", f"pattern {constraints['pattern']}")
         raise ValueError(f'"{value}" does not match {hint}')
     if "maxLength" in constraints and len(value) > constraints["maxLength"]:
@@ -304,14 +335,28 @@ def _check_cell(value: str, field: dict, raw: dict, bib: frozenset[str]):
     if "maximum" in constraints and typed > constraints["maximum"]:
         raise ValueError(f'"{value}" is above the maximum {constraints["maximum"]}')
     if field.get("bibtexKey"):
-        unknown = [key for key in _split_keys(value) if key not in bib]
+        unknown = [key for key in split_keys(value) if key not in bib]
         if unknown:
             raise ValueError(f'source key "{unknown[0]}" is not in references.bib')
     return typed
 
 
-def _split_keys(value: str) -> list[str]:
-    return [key.strip() for key in value.split(";") if key.strip()]
+def split_keys(value) -> list[str]:
+    """The bibliography keys in a ``source`` cell ("a;b" -> ["a", "b"]); none for a blank."""
+    if is_blank(value):
+        return []
+    return [key.strip() for key in str(value).split(";") if key.strip()]
+
+
+def is_blank(value) -> bool:
+    """An empty cell, however pandas stored it (None, NaN, NA or "")."""
+    return value is None or (isinstance(value, str) and value == "") or \
+        (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def is_partial_date(field: dict) -> bool:
+    """Whether a schema field holds partial dates (it names its precision field)."""
+    return bool(field.get("precisionField"))
 
 
 def _frame(records: list[dict], fields: list[dict]) -> pd.DataFrame:
@@ -319,7 +364,7 @@ def _frame(records: list[dict], fields: list[dict]) -> pd.DataFrame:
     for field in fields:
         name = field["name"]
         values = [r[name] for r in records]
-        if field.get("type") == "date":
+        if is_partial_date(field):
             columns[name] = [v.text if v else None for v in values]
             columns[f"{name}_start"] = pd.to_datetime([v.start if v else None for v in values])
             columns[f"{name}_end"] = pd.to_datetime([v.end if v else None for v in values])
@@ -335,7 +380,7 @@ def source_keys(frame: pd.DataFrame, column: str = "source") -> list[str]:
     """Every bibliography key a dataset names, in first-seen order (for citing a table)."""
     keys: list[str] = []
     for value in frame[column].dropna():
-        for key in _split_keys(value):
+        for key in split_keys(value):
             if key not in keys:
                 keys.append(key)
     return keys

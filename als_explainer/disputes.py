@@ -9,21 +9,30 @@ Three datasets work together here (all declared in ``data/datapackage.json``):
 - ``reported_figures``: numbers as sources state them, grouped by ``measure`` so that
   disagreeing sources are visible.
 
-The generic loader checks each file on its own. This module adds the checks that span
-rows or files (a step must belong to a listed dispute; a foreign court applies foreign
-law; a dispute cannot end before it began; sources that disagree must say so) and raises
-the same :class:`~als_explainer.data.DataError`, naming file, row and column. It also
-computes case durations from partial dates and draws the two charts of Part IV.
+:func:`load` returns the three checked. The generic loader checks each file on its own
+(and that every step names a listed dispute, a declared foreign key); this module adds
+the checks that span rows or files (a foreign court applies foreign law; a dispute cannot
+end before it began, nor a step come before its dispute; sources that disagree must say
+so) and raises the same :class:`~als_explainer.data.DataError`, naming file, row and
+column. :func:`numbers` gives every number the Part IV pages quote; the module also
+computes case durations from partial dates, draws the two charts of Part IV and writes
+its tables.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pandas as pd
+from IPython.display import Markdown
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .charts import PALETTE, PRECISION_STYLE, timeline
-from .data import DataError
+from . import data
+from .charts import PALETTE, precision_handles, timeline
+from .data import DataError, is_blank
+from .tables import cited_table
 
 DISPUTES, EVENTS, FIGURES = "cloudflare_disputes", "dispute_events", "reported_figures"
 HOME_COUNTRY = "United States"
@@ -48,27 +57,43 @@ QUESTIONS = {
 }
 
 
-def _file(name: str) -> str:
-    return f"data/{name}.csv"
-
-
 def _given(value) -> bool:
-    """True for a filled cell (the loader turns empty cells into None or NaN)."""
-    return not pd.isna(value)
+    """True for a filled cell."""
+    return not is_blank(value)
 
 
-# --------------------------------------------------------------------------- checks
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Disputes:
+    """Part IV's data, checked: the disputes, their dated steps, and reported figures."""
+
+    cases: pd.DataFrame
+    steps: pd.DataFrame
+    figures: pd.DataFrame
+
+
+def load(root: Path | None = None) -> Disputes:
+    """The three Part IV datasets, with every cross-row and cross-file check."""
+    cases = data.load(DISPUTES, root=root)
+    steps = data.load(EVENTS, root=root)
+    figures = data.load(FIGURES, root=root)
+    check_disputes(cases)
+    check_events(steps, cases)
+    check_figures(figures)
+    return Disputes(cases=cases, steps=steps, figures=figures)
 
 
 def check_disputes(disputes: pd.DataFrame) -> None:
     """Checks within each dispute row that the schema alone cannot express."""
-    for index, row in disputes.iterrows():
-        number = index + 1
+    file = disputes.attrs["path"]
+    for number, row in disputes.iterrows():
         foreign = row["country"] != HOME_COUNTRY
         if (row["foreign_law"] == "yes") != foreign:
             expected = "yes" if foreign else "no"
             raise DataError(
-                _file(DISPUTES),
+                file,
                 f'is "{row["foreign_law"]}" but a case heard in {row["country"]} must say "{expected}"',
                 row=number, column="foreign_law",
             )
@@ -77,39 +102,32 @@ def check_disputes(disputes: pd.DataFrame) -> None:
             if has_date != has_precision:
                 missing = f"{date}_precision" if has_date else date
                 raise DataError(
-                    _file(DISPUTES),
+                    file,
                     f"is empty, but {date} and {date}_precision must be given together or not at all",
                     row=number, column=missing,
                 )
         if _given(row["resolved"]) and _given(row["filed"]) \
                 and row["resolved_end"] < row["filed_start"]:
             raise DataError(
-                _file(DISPUTES),
+                file,
                 f'"{row["resolved"]}" ends before the dispute was filed ({row["filed"]})',
                 row=number, column="resolved",
             )
         if _given(row["resolved"]) != _given(row["resolved_how"]):
             raise DataError(
-                _file(DISPUTES), "must be given exactly when resolved is given",
+                file, "must be given exactly when resolved is given",
                 row=number, column="resolved_how",
             )
 
 
 def check_events(events: pd.DataFrame, disputes: pd.DataFrame) -> None:
-    """Every step belongs to a listed dispute and does not predate its filing."""
+    """No step predates its dispute's filing (that the dispute is listed is a foreign key)."""
     by_id = disputes.set_index("id")
-    for index, row in events.iterrows():
-        number = index + 1
-        if row["dispute"] not in by_id.index:
-            raise DataError(
-                _file(EVENTS),
-                f'names dispute "{row["dispute"]}", which {_file(DISPUTES)} does not list',
-                row=number, column="dispute",
-            )
+    for number, row in events.iterrows():
         dispute = by_id.loc[row["dispute"]]
         if _given(dispute["filed"]) and row["date_end"] < dispute["filed_start"]:
             raise DataError(
-                _file(EVENTS),
+                events.attrs["path"],
                 f'"{row["date"]}" is before the dispute was filed ({dispute["filed"]})',
                 row=number, column="date",
             )
@@ -117,40 +135,30 @@ def check_events(events: pd.DataFrame, disputes: pd.DataFrame) -> None:
 
 def check_figures(figures: pd.DataFrame) -> None:
     """Rows for the same measure that disagree are all marked disputed, and only those."""
-    for index, row in figures.iterrows():
-        number = index + 1
-        same = figures[(figures["measure"] == row["measure"]) & (figures.index != index)]
+    file = figures.attrs["path"]
+    for number, row in figures.iterrows():
+        same = figures[(figures["measure"] == row["measure"]) & (figures.index != number)]
         differs = bool((same["value"] != row["value"]).any())
         if differs and row["agreement"] != "disputed":
             other = same.loc[same["value"] != row["value"], "id"].iloc[0]
             raise DataError(
-                _file(FIGURES),
+                file,
                 f'is "{row["agreement"]}" but row "{other}" gives a different value for '
                 f'measure "{row["measure"]}"; mark both disputed',
                 row=number, column="agreement",
             )
         if row["agreement"] == "disputed" and not differs:
             raise DataError(
-                _file(FIGURES),
+                file,
                 f'is "disputed" but no other row gives a different value for measure "{row["measure"]}"',
                 row=number, column="agreement",
             )
         if row["agreement"] == "single" and len(same):
             raise DataError(
-                _file(FIGURES),
+                file,
                 f'is "single" but measure "{row["measure"]}" has other rows',
                 row=number, column="agreement",
             )
-
-
-def checked(disputes: pd.DataFrame, events: pd.DataFrame,
-            figures: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every cross-row and cross-file check; return the two frames unchanged."""
-    check_disputes(disputes)
-    check_events(events, disputes)
-    if figures is not None:
-        check_figures(figures)
-    return disputes, events
 
 
 # --------------------------------------------------------------------------- derived tables
@@ -227,8 +235,142 @@ def figure(figures: pd.DataFrame, figure_id: str) -> pd.Series:
     """One row of ``reported_figures`` by id, with a clear error if it is missing."""
     match = figures[figures["id"] == figure_id]
     if match.empty:
-        raise KeyError(f'{_file(FIGURES)} has no figure "{figure_id}"')
+        raise KeyError(f'{figures.attrs.get("path", FIGURES)} has no figure "{figure_id}"')
     return match.iloc[0]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _yen(value: float, scale: float = 1e6, unit: str = "million") -> str:
+    """"¥1.5 million", "¥46 million", "¥3.2 billion": one decimal below ten units."""
+    value = value / scale
+    return f"¥{value:,.0f} {unit}" if value >= 10 else f"¥{value:,.1f} {unit}"
+
+
+def numbers(part: Disputes | None = None) -> dict:
+    """Every number (and date label) the Part IV pages quote, ready to glue.
+
+    The case itself: ``filed_label``, ``ended_label``, ``denial_label`` (Cloudflare's
+    summary-judgment denial), ``steadfast_end`` (the Ninth Circuit's ruling for Steadfast),
+    and ``als_months_least`` / ``als_months_most``, the shortest and longest time from
+    complaint to stipulated dismissal the partial dates allow. The disputes: ``n_cases``
+    in all, ``n_later`` later ones over Cloudflare's services, ``n_related`` against
+    others, ``n_foreign`` under foreign law (``foreign_countries``), ``n_steps`` dated
+    steps; ``n_durations`` with both dates known, and the durations of Mon Cheri
+    (``moncheri_months``) and the Tokyo case (``tokyo_least`` / ``tokyo_most``). The
+    open questions: ``n_answers`` rulings and steps that bear on one, ``n_answers_foreign``
+    of them under foreign law, ``n_serving`` on liability for serving, ``n_safe_harbor``
+    on the safe harbor. After the case: ``us_rulings`` (``us_for`` for the
+    intermediary) and ``foreign_rulings`` (``foreign_against`` against it), and
+    ``years_to_cox``. Reported figures, as the sources give them: money
+    (``damages_sought_m``, ``tokyo_*``, ``cologne_fine``) and Cloudflare's scale and
+    disclosures (``web_properties_m`` with ``properties_date``, ``share_claim``,
+    ``dmca_subpoenas``, ``domains_*``, ``hosted_*``).
+    """
+    part = part or load()
+    cases, steps, figures = part.cases, part.steps, part.figures
+    case = cases.set_index("id").loc["als-scan-v-cloudflare"]
+    step = steps.set_index("id")
+    span = durations(cases).set_index("id")
+    later = cases[(cases["defendant"] == "Cloudflare") & (cases["id"] != "als-scan-v-cloudflare")]
+    foreign = cases[cases["foreign_law"] == "yes"]
+    answers = by_question(steps, cases)
+    addressed = answers[answers["source"] != ""]
+    per_question = addressed.groupby("question").size()
+    after = rulings_after(steps, cases, "als-scan-v-cloudflare")
+    cox = step.loc["cox-supreme-court-2026", "date_start"]
+
+    def value(figure_id: str) -> float:
+        return float(figure(figures, figure_id)["value"])
+
+    return {
+        "filed_label": case["filed_label"],
+        "ended_label": case["resolved_label"],
+        "denial_label": step.loc["als-sj-denied-2018", "date_label"],
+        "steadfast_end": step.loc["steadfast-appeal-2020", "date_label"],
+        "als_months_least": float(span.loc["als-scan-v-cloudflare", "shortest"]),
+        "als_months_most": float(span.loc["als-scan-v-cloudflare", "longest"]),
+        "n_cases": len(cases),
+        "n_later": len(later),
+        "n_related": int((cases["defendant"] != "Cloudflare").sum()),
+        "n_foreign": len(foreign),
+        "foreign_countries": ", ".join(foreign["country"]),
+        "n_steps": len(steps),
+        "n_durations": len(span),
+        "moncheri_months": float(span.loc["mon-cheri-v-cloudflare", "middle"]),
+        "tokyo_least": float(span.loc["publishers-v-cloudflare-japan", "shortest"]),
+        "tokyo_most": float(span.loc["publishers-v-cloudflare-japan", "longest"]),
+        "n_answers": len(addressed),
+        "n_answers_foreign": int(addressed["law"].str.contains("foreign").sum()),
+        "n_serving": int(per_question.get(QUESTIONS["serving-liability"], 0)),
+        "n_safe_harbor": int(per_question.get(QUESTIONS["safe-harbor"], 0)),
+        "us_rulings": int(after.loc["US"].sum()),
+        "us_for": int(after.loc["US", "for-intermediary"]),
+        "foreign_rulings": int(after.loc["foreign"].sum()),
+        "foreign_against": int(after.loc["foreign", "against-intermediary"]),
+        "years_to_cox": (cox - case["resolved_end"]).days / 365.25,
+        "damages_sought_m": value("als-damages-sought") / 1e6,
+        "web_properties_m": value("cloudflare-web-properties") / 1e6,
+        "properties_date": figure(figures, "cloudflare-web-properties")["period"],
+        "tokyo_award": f"¥{value('tokyo-award'):,.0f}",
+        "tokyo_sought_yomiuri": _yen(value("tokyo-sought-yomiuri")),
+        "tokyo_sought_jiji": _yen(value("tokyo-sought-jiji")),
+        "tokyo_sought_ann": _yen(value("tokyo-sought-ann")),
+        "tokyo_total": _yen(value("tokyo-total-harm"), 1e9, "billion"),
+        "cologne_fine": f"€{value('cologne-fine'):,.0f}",
+        "share_claim": value("piracy-share-claim"),
+        "dmca_subpoenas": value("dmca-subpoenas"),
+        "domains_2021": value("subpoena-domains-h1-2021"),
+        "domains_2020": value("subpoena-domains-h1-2020"),
+        "hosted_reports_2025": value("hosted-reports-h1-2025"),
+        "hosted_actions_2025": value("hosted-actions-h1-2025"),
+        "hosted_h2_2024_it": value("hosted-actions-h2-2024-it"),
+        "hosted_h2_2024_en": value("hosted-actions-h2-2024-en"),
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+#: The reported figures about Cloudflare's scale and disclosures (the policy chapter's table).
+POLICY_TOPICS = ["cloudflare-scale", "piracy-share-claim", "disclosure", "hosted-content"]
+
+
+def disputes_table(cases: pd.DataFrame) -> Markdown:
+    """Every dispute: where, under which law, the claim, the outcome and its status."""
+    table = cases.assign(law=cases["foreign_law"].map({"yes": "foreign", "no": "US"}),
+                         status_text=cases["status"].str.replace("-", " "))
+    return cited_table(table, {"short_name": "Dispute", "country": "Country", "law": "Law",
+                               "court": "Court", "claim": "Claim", "outcome": "Outcome",
+                               "status_text": "Status"})
+
+
+def steps_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
+    """Every dated step, numbered as on the timeline chart."""
+    return cited_table(numbered_events(steps, cases),
+                       {"number": "#", "date_label": "When", "date_precision": "Date known to",
+                        "case": "Dispute", "court": "Court", "event": "What happened",
+                        "result_label": "For the intermediary?"})
+
+
+def questions_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
+    """The open questions of 2018 and what later rulings did with each (each question
+    named once, on its first row)."""
+    answers = by_question(steps, cases)
+    shown = answers.assign(question=answers["question"].where(~answers["question"].duplicated(), ""))
+    return cited_table(shown, {"question": "Open question", "when": "When", "case": "Case",
+                               "law": "Law applied", "what": "What was decided or done",
+                               "result_label": "For the intermediary?"})
+
+
+def policy_table(figures: pd.DataFrame) -> Markdown:
+    """The figures of :data:`POLICY_TOPICS`, with whose figure each is and its caveat."""
+    policy = figures[figures["topic"].isin(POLICY_TOPICS)]
+    shown = policy.assign(amount=policy["value"].map("{:,.0f}".format),
+                          who=policy["stated_by"].str.replace("-", " "))
+    return cited_table(shown, {"figure": "Figure", "amount": "Value", "unit": "Unit",
+                               "period": "Period", "who": "Whose figure", "agreement": "Agreement",
+                               "caveat": "Caveat"})
 
 
 # --------------------------------------------------------------------------- charts
@@ -273,13 +415,13 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
         ax.axhline(len(order) - us_lanes - 0.5, color="#333333", linewidth=0.8, linestyle="--")
     # Precision key in the empty lower-left corner (no foreign step predates 2020),
     # the result key below the axes.
-    first = ax.legend(handles=_precision_handles(frame), title="date known to", loc="lower left",
+    first = ax.legend(handles=precision_handles(frame["date_precision"]), title="date known to", loc="lower left",
                       fontsize=8.5, title_fontsize=9, frameon=True, facecolor="white",
                       edgecolor="#CCCCCC", framealpha=1)
     ax.add_artist(first)
     ax.legend(handles=handles, title="what it meant for the intermediary", loc="upper center",
               bbox_to_anchor=(0.5, -0.07), fontsize=8.5, title_fontsize=9, ncol=3)
-    return handles + _precision_handles(frame)
+    return handles + precision_handles(frame["date_precision"])
 
 
 def _spread_labels(ax, min_gap_days: float = 150, step_points: float = 14) -> None:
@@ -306,12 +448,6 @@ def _as_days(x) -> float:
     if isinstance(x, (int, float)):
         return float(x)
     return float(mdates.date2num(pd.Timestamp(x)))
-
-
-def _precision_handles(frame: pd.DataFrame) -> list:
-    return [Line2D([], [], marker=s["marker"], fillstyle=s["fillstyle"], color=PALETTE["grey"],
-                   linestyle="none", markersize=7, markeredgewidth=1.6, label=s["label"])
-            for p, s in PRECISION_STYLE.items() if p in set(frame["date_precision"])]
 
 
 def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare") -> list:

@@ -3,11 +3,12 @@
 - **Personal jurisdiction**: may this court judge this defendant at all?
 - **Territorial reach**: does the US Copyright Act reach conduct that happens partly abroad?
 
-This module holds what the Part III chapters share:
+This module holds what the Part III chapters share, in the shape every Part's module has:
 
-- loaders for the part's datasets that add the checks a single-column schema cannot
+- :func:`load`: the Part's datasets, with the checks a single-column schema cannot
   express (a count is given exactly when the record states one; every hypothetical
   actor goes through every step of each test once), failing with file, row and column;
+- :func:`numbers`: every number the Part's prose quotes;
 - the decision-flow diagram of the two questions, drawn with matplotlib only;
 - the precedents chart (one panel per question) and the chart of what the record
   says, and does not say, about where the sites and servers were;
@@ -18,15 +19,17 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.text import Text
 
-from .charts import PALETTE, legend_patches
-from .data import DataError, load, schema
-from .tables import cited_table
+from . import data
+from .charts import PALETTE, legend_patches, tint
+from .data import DataError, is_blank
+from .tables import cited_table, escape
 
 # The two questions, in the order the book always gives them, with their colours.
 QUESTIONS = {
@@ -72,23 +75,35 @@ SILENCE_TEXT = {
 # --------------------------------------------------------------------------- loading
 
 
-def load_site_locations(root=None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Part III's data, checked: the precedents of both questions, what the record says
+    about the sites, and the worked illustration's grid."""
+
+    cases: pd.DataFrame
+    sites: pd.DataFrame
+    illustration: pd.DataFrame
+
+
+def load(root: Path | None = None) -> Jurisdiction:
+    """Every Part III dataset, each with the checks below."""
+    return Jurisdiction(cases=data.load("jurisdiction_cases", root=root),
+                        sites=load_site_locations(root), illustration=load_illustration(root))
+
+
+def load_site_locations(root: Path | None = None) -> pd.DataFrame:
     """``site_locations.csv``, with the checks that tie count, count_text and status together."""
-    frame = load("site_locations", root=root)
-    check_site_locations(frame, _rel_for("site_locations", root))
+    frame = data.load("site_locations", root=root)
+    check_site_locations(frame)
     return frame
 
 
-def _rel_for(name: str, root) -> str:
-    return f"data/{schema(name, root)['path']}"
-
-
-def check_site_locations(frame: pd.DataFrame, file: str = "data/site_locations.csv") -> None:
+def check_site_locations(frame: pd.DataFrame) -> None:
     """A count appears exactly when a source states it; silences are recorded as silences."""
-    for index, row in frame.iterrows():
-        number = index + 1
+    file = frame.attrs["path"]
+    for number, row in frame.iterrows():
         stated = row["status"] == "count-stated"
-        has_count = not _blank(row["count"])
+        has_count = not is_blank(row["count"])
         if stated and not has_count:
             raise DataError(file, "is empty, but status count-stated needs the stated number",
                             row=number, column="count")
@@ -97,10 +112,10 @@ def check_site_locations(frame: pd.DataFrame, file: str = "data/site_locations.c
                             "a source states may be recorded (never an estimate)",
                             row=number, column="count")
         wants_text = row["status"] == "count-not-stated"
-        if wants_text and _blank(row["count_text"]):
+        if wants_text and is_blank(row["count_text"]):
             raise DataError(file, "is empty, but status count-not-stated needs the source's own word "
                             '(e.g. "some")', row=number, column="count_text")
-        if not _blank(row["count_text"]) and not wants_text:
+        if not is_blank(row["count_text"]) and not wants_text:
             raise DataError(file, f'is set, but status is "{row["status"]}"; count_text is only for '
                             "count-not-stated rows", row=number, column="count_text")
         silent = row["status"] in ("not-in-record", "undecided")
@@ -110,23 +125,18 @@ def check_site_locations(frame: pd.DataFrame, file: str = "data/site_locations.c
             raise DataError(file, reason, row=number, column="said_by")
 
 
-def _blank(value) -> bool:
-    """An empty cell, however pandas chose to store it (None, NaN or NA)."""
-    return value is None or value == "" or bool(pd.isna(value))
-
-
-def load_illustration(root=None) -> pd.DataFrame:
+def load_illustration(root: Path | None = None) -> pd.DataFrame:
     """``jurisdiction_illustration.csv``, checked to be a complete actor-by-step grid."""
-    frame = load("jurisdiction_illustration", root=root)
-    check_illustration(frame, _rel_for("jurisdiction_illustration", root))
+    frame = data.load("jurisdiction_illustration", root=root)
+    check_illustration(frame)
     return frame
 
 
-def check_illustration(frame: pd.DataFrame, file: str = "data/jurisdiction_illustration.csv") -> None:
+def check_illustration(frame: pd.DataFrame) -> None:
     """Each step belongs to the row's question, and each actor has each step exactly once."""
+    file = frame.attrs["path"]
     seen: dict[tuple[str, str], int] = {}
-    for index, row in frame.iterrows():
-        number = index + 1
+    for number, row in frame.iterrows():
         question, _ = STEPS[row["step"]]
         if question != row["question"]:
             raise DataError(file, f'step "{row["step"]}" belongs to {question}, not {row["question"]}',
@@ -145,18 +155,15 @@ def check_illustration(frame: pd.DataFrame, file: str = "data/jurisdiction_illus
 # --------------------------------------------------------------------------- tables
 
 
-def _italic(name: str) -> str:
-    return f"*{name}*"
-
-
 def cases_table(cases: pd.DataFrame, question: str) -> Markdown:
     """The precedents that answer one question, with their sources cited."""
     if question not in QUESTIONS:
         raise ValueError(f'question "{question}" is not one of {", ".join(QUESTIONS)}')
     rows = cases[cases["question"] == question].sort_values("year", kind="stable").copy()
-    rows["case"] = rows["case"].map(_italic)
+    rows["case"] = "*" + rows["case"].map(escape) + "*"
     return cited_table(rows, {"case": "Case", "citation": "Citation", "court": "Court",
-                              "year": "Year", "rule": "Test or holding (our paraphrase)"})
+                              "year": "Year", "rule": "Test or holding (our paraphrase)"},
+                       markup=("case",))
 
 
 def illustration_frame(frame: pd.DataFrame, question: str) -> pd.DataFrame:
@@ -174,8 +181,8 @@ def illustration_frame(frame: pd.DataFrame, question: str) -> pd.DataFrame:
         row, keys = {"actor": label}, []
         for step in steps:
             cell = mine.loc[step]
-            row[step] = f"**{ANSWERS[cell['answer']]}.** {cell['reasoning']}"
-            keys += [k.strip() for k in str(cell["source"]).split(";") if k.strip()]
+            row[step] = f"**{ANSWERS[cell['answer']]}.** {escape(cell['reasoning'])}"
+            keys += data.split_keys(cell["source"])
         row["source"] = ";".join(dict.fromkeys(keys))
         out.append(row)
     return pd.DataFrame(out)
@@ -186,7 +193,7 @@ def illustration_table(frame: pd.DataFrame, question: str) -> Markdown:
     wide = illustration_frame(frame, question)
     headers = {"actor": "Hypothetical actor"}
     headers.update({step: STEPS[step][1] for step in wide.columns if step in STEPS})
-    return cited_table(wide, headers)
+    return cited_table(wide, headers, markup=tuple(STEPS))
 
 
 def stated_count(sites: pd.DataFrame, row_id: str) -> int:
@@ -195,6 +202,40 @@ def stated_count(sites: pd.DataFrame, row_id: str) -> int:
     if row["status"] != "count-stated":
         raise ValueError(f'"{row_id}" has no stated count (status {row["status"]})')
     return int(row["count"])
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def numbers(part: Jurisdiction | None = None) -> dict[str, int]:
+    """Every number Part III's prose quotes (and Part IV's, where it recalls the sites).
+
+    ``n_sites_in_suit``, ``n_sites_abroad`` and ``n_sites_in_tac`` are counts a source
+    states (never estimates); ``n_sites_rest`` is the suit's sites not argued to be
+    abroad; ``n_site_rows_silent`` the rows where the record gives no number. ``n_cases``
+    and ``n_personal`` / ``n_territorial`` count the precedents, ``first_year`` and
+    ``last_year`` bound them; ``n_actors``, ``n_grid_rows`` and ``n_arguable`` describe
+    the worked illustration.
+    """
+    part = part or load()
+    cases, sites, grid = part.cases, part.sites, part.illustration
+    in_suit = stated_count(sites, "sites-in-suit")
+    abroad = stated_count(sites, "sites-argued-abroad")
+    return {
+        "n_sites_in_suit": in_suit,
+        "n_sites_abroad": abroad,
+        "n_sites_rest": in_suit - abroad,
+        "n_sites_in_tac": stated_count(sites, "sites-in-tac"),
+        "n_site_rows_silent": int((sites["status"] != "count-stated").sum()),
+        "n_cases": len(cases),
+        "n_personal": int((cases["question"] == "personal-jurisdiction").sum()),
+        "n_territorial": int((cases["question"] == "territorial-reach").sum()),
+        "first_year": int(cases["year"].min()),
+        "last_year": int(cases["year"].max()),
+        "n_actors": len(ACTORS),
+        "n_grid_rows": len(grid),
+        "n_arguable": int((grid["answer"] == "arguable").sum()),
+    }
 
 
 # --------------------------------------------------------------------------- decision flow
@@ -312,7 +353,7 @@ def draw_decision_flow(ax) -> dict[str, tuple[FancyBboxPatch, Text]]:
         # A pale tint of the edge colour, opaque, so the chart has no transparency.
         box = FancyBboxPatch((node.x, node.y), node.w, node.h,
                              boxstyle="round,pad=0.02,rounding_size=0.12", linewidth=style["lw"],
-                             edgecolor=edge, facecolor=_tint(edge, style["tint"]))
+                             edgecolor=edge, facecolor=tint(edge, style["tint"]))
         ax.add_patch(box)
         bold = style["weight"] == "bold"
         text = ax.text(*node.centre, _wrap(node.text, node.w, style["size"], points_per_unit, bold),
@@ -326,13 +367,6 @@ def draw_decision_flow(ax) -> dict[str, tuple[FancyBboxPatch, Text]]:
     ax.text(DIVIDER_X, 0.15, "two separate questions: a yes to one settles nothing about the other",
             ha="center", va="center", fontsize=8.4, color="#333333", style="italic")
     return drawn
-
-
-def _tint(colour: str, strength: float) -> tuple[float, float, float]:
-    from matplotlib.colors import to_rgb
-
-    r, g, b = to_rgb(colour)
-    return (1 - strength * (1 - r), 1 - strength * (1 - g), 1 - strength * (1 - b))
 
 
 def _arrow(ax, start: Node, end: Node, label: str) -> None:
@@ -369,8 +403,8 @@ def draw_precedents(axes, cases: pd.DataFrame, span: tuple | None = None,
         colour = QUESTION_COLOURS[question]
         if span is not None:
             start, end = (_year_fraction(pd.Timestamp(t)) for t in span)
-            ax.axvspan(start, end, color=_tint(PALETTE["grey"], 0.25), linewidth=0, zorder=0)
-        ax.hlines(ys, first - 3, rows["year"], color=_tint(colour, 0.35), linewidth=1, zorder=1)
+            ax.axvspan(start, end, color=tint(PALETTE["grey"], 0.25), linewidth=0, zorder=0)
+        ax.hlines(ys, first - 3, rows["year"], color=tint(colour, 0.35), linewidth=1, zorder=1)
         ax.plot(rows["year"], ys, "o", color=colour, markersize=7, linestyle="none", zorder=3)
         for y, year in zip(ys, rows["year"]):
             ax.annotate(str(year), (year, y), xytext=(7, 0), textcoords="offset points",

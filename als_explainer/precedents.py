@@ -1,10 +1,12 @@
-"""The precedents dataset behind Part II: labels, checks, counts, charts and the reader's table.
+"""Part II, the doctrine: the precedents dataset, the numbers its prose quotes, its charts
+and the reader's table.
 
 ``data/precedents.csv`` holds one row per court decision on the secondary copyright
-liability of an intermediary. :func:`als_explainer.data.load` checks each cell against
-``data/datapackage.json``; :func:`check` adds the rules that span several columns. The
-chart helpers draw on an ``Axes`` the chapter creates, so a chapter cell stays a few
-lines long and the caption, alt text and ``publish`` stay in the chapter.
+liability of an intermediary. :func:`load` returns it checked: each cell against
+``data/datapackage.json``, then :func:`check` for the rules that span several columns.
+:func:`numbers` gives every number the Part II pages quote. The chart helpers draw on an
+``Axes`` the chapter creates, so a chapter cell stays a few lines long and the caption,
+alt text and ``publish`` stay in the chapter.
 
 Rows whose ``body_of_law`` is ``anti-terrorism-analogy`` (Twitter v. Taamneh) are not
 copyright decisions: the table shows them, labelled, and the charts leave them out.
@@ -12,16 +14,18 @@ copyright decisions: the table shows them, labelled, and the charts leave them o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from . import data
 from .charts import PALETTE
-from .data import DataError, load
-from .tables import cite
+from .data import DataError
+from .tables import cite, cited_table, escape
 
-FILE = "data/precedents.csv"
 ANALOGY = "anti-terrorism-analogy"
 
 # Kinds of intermediary, in the order the charts list them (closest to a CDN first).
@@ -74,6 +78,14 @@ FINDING_STYLE = {
     "intermediary": {"color": PALETTE["blue"], "marker": "o"},
 }
 
+#: Kinds of intermediary that run infrastructure rather than a service built on content
+#: (the "infrastructure" of the chapters' counts).
+INFRASTRUCTURE = ["cdn-proxy", "isp-conduit", "host", "payment-processor", "ad-network"]
+#: Internet access providers and CDNs: the decisions closest to Cloudflare's position.
+NETWORK_TYPES = ["isp-conduit", "cdn-proxy"]
+#: The decisions in ALS Scan v. Cloudflare's own story, one per defendant's last ruling.
+CASE_STAGES = ["juicyads-2016", "alsscan-2018", "steadfast-2020"]
+
 CITATION_CHECK_LABELS = {
     "reporter-checked": "citation checked",
     "reporter-secondary": "citation from secondary sources",
@@ -85,13 +97,13 @@ CITATION_CHECK_LABELS = {
 # --------------------------------------------------------------------------- data
 
 
-def load_precedents(root=None) -> pd.DataFrame:
+def load(root: Path | None = None) -> pd.DataFrame:
     """The dataset, checked (cell by cell, then across columns), oldest decision first.
 
     Adds ``number`` (1, 2, … in date order; the charts and the table share it),
     ``year`` and ``date`` (the middle of the span the date allows).
     """
-    frame = check(load("precedents", root=root))
+    frame = check(data.load("precedents", root=root))
     frame = frame.sort_values(["decided_start", "id"], kind="stable").reset_index(drop=True)
     frame["number"] = range(1, len(frame) + 1)
     frame["date"] = frame["decided_start"] + (frame["decided_end"] - frame["decided_start"]) / 2
@@ -102,34 +114,35 @@ def load_precedents(root=None) -> pd.DataFrame:
 def check(frame: pd.DataFrame) -> pd.DataFrame:
     """Rules that involve more than one column; raise :class:`DataError` naming row and column.
 
-    Rows are numbered as in the CSV (first data row = 1), so the frame must be in file order.
+    The frame is the loader's, indexed by row number in the CSV.
     """
-    for number, (_, row) in enumerate(frame.iterrows(), start=1):
+    file = frame.attrs["path"]
+    for number, row in frame.iterrows():
         analogy = row["body_of_law"] == ANALOGY
         if analogy != (row["theory"] == "aiding-abetting"):
-            raise DataError(FILE, 'theory "aiding-abetting" goes with body_of_law '
+            raise DataError(file, 'theory "aiding-abetting" goes with body_of_law '
                             f'"{ANALOGY}" and only with it', row=number, column="theory")
         if analogy and "analogy" not in row["case_name"].lower():
-            raise DataError(FILE, "an analogy row must say so in its case name",
+            raise DataError(file, "an analogy row must say so in its case name",
                             row=number, column="case_name")
         coded = [e for e in ELEMENTS if pd.notna(row[e])]
         if analogy and coded:
-            raise DataError(FILE, "an analogy row is not coded on copyright elements",
+            raise DataError(file, "an analogy row is not coded on copyright elements",
                             row=number, column=coded[0])
         if not analogy and not coded:
-            raise DataError(FILE, "code at least one element the decision addressed",
+            raise DataError(file, "code at least one element the decision addressed",
                             row=number, column="knowledge")
         kind = row["citation_check"]
         citation = row["citation"]
         if kind == "docket-only" and "No" not in citation:
-            raise DataError(FILE, f'"{citation}" is marked docket-only but gives no docket number '
+            raise DataError(file, f'"{citation}" is marked docket-only but gives no docket number '
                             '("No." or "Nos.")', row=number, column="citation")
         if kind.startswith("reporter") and not any(r in citation for r in (" U.S. ", " F.", " F. Supp.")):
-            raise DataError(FILE, f'"{citation}" is marked {kind} but is not a reporter citation',
+            raise DataError(file, f'"{citation}" is marked {kind} but is not a reporter citation',
                             row=number, column="citation")
         year = row["decided_start"].year
         if str(year) not in row["id"] and str(row["decided_end"].year) not in row["id"]:
-            raise DataError(FILE, f'id "{row["id"]}" does not end in the year decided ({year})',
+            raise DataError(file, f'id "{row["id"]}" does not end in the year decided ({year})',
                             row=number, column="id")
     return frame
 
@@ -155,6 +168,65 @@ def element_findings(frame: pd.DataFrame) -> pd.DataFrame:
     long = rows.melt(id_vars=["id", "number", "short_name", "intermediary_type"],
                      value_vars=list(ELEMENTS), var_name="element", value_name="finding")
     return long[long["finding"].notna()].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def numbers(frame: pd.DataFrame | None = None) -> dict:
+    """Every number (and date label) the Part II pages quote, ready to glue.
+
+    Copyright decisions (analogies left out): ``n_decisions``, from ``first_year`` to
+    ``last_year``, about ``n_types`` kinds of intermediary; ``n_analogies`` analogies.
+    ``n_p2p`` / ``n_p2p_liable``: file-sharing software, and how often found liable;
+    ``n_infra`` / ``n_infra_liable`` / ``n_infra_not_liable``: the same for the kinds in
+    :data:`INFRASTRUCTURE`. ``n_findings`` coded findings in all, ``n_harbor`` of them on
+    the DMCA safe harbor (``n_harbor_denied``, ``n_harbor_granted``, ``n_harbor_open``).
+    ``n_cdn`` CDN decisions, ``n_cdn_cloudflare`` against Cloudflare, ``n_cdn_later``
+    decided in a later year than ALS Scan v. Cloudflare's; ``n_infra_cases`` decisions
+    about access providers and CDNs, ``n_knowledge_won`` of them with knowledge and
+    material contribution both found for the rights holder. ``<id>-when``: the date of
+    each decision in :data:`CASE_STAGES`.
+    """
+    frame = load() if frame is None else frame
+    cases = copyright_only(frame)
+    counts = outcome_counts(frame)
+    infrastructure = counts.loc[[t for t in INFRASTRUCTURE if t in counts.index]]
+    harbor = element_findings(frame).query("element == 'safe_harbor'")["finding"]
+    by_id = frame.set_index("id")
+    cdn = frame[frame["intermediary_type"] == "cdn-proxy"]
+    network = network_decisions(frame)
+    knowledge_won = network[(network["knowledge"] == "rights-holder")
+                            & (network["material_contribution"] == "rights-holder")]
+    found = {
+        "n_decisions": len(cases),
+        "n_analogies": len(frame) - len(cases),
+        "n_types": len(counts),
+        "first_year": int(cases["year"].min()),
+        "last_year": int(cases["year"].max()),
+        "n_p2p": int(counts.loc["p2p-software"].sum()),
+        "n_p2p_liable": int(counts.loc["p2p-software", "liable"]),
+        "n_infra": int(infrastructure.to_numpy().sum()),
+        "n_infra_liable": int(infrastructure["liable"].sum()),
+        "n_infra_not_liable": int(infrastructure["not-liable"].sum()),
+        "n_findings": len(element_findings(frame)),
+        "n_harbor": len(harbor),
+        "n_harbor_denied": int((harbor == "rights-holder").sum()),
+        "n_harbor_granted": int((harbor == "intermediary").sum()),
+        "n_harbor_open": int((harbor == "open").sum()),
+        "n_cdn": len(cdn),
+        "n_cdn_cloudflare": int(cdn["case_name"].str.contains("Cloudflare").sum()),
+        "n_cdn_later": int((cdn["year"] > by_id.loc["alsscan-2018", "year"]).sum()),
+        "n_infra_cases": len(network),
+        "n_knowledge_won": len(knowledge_won),
+    }
+    found.update({f"{ident}-when": by_id.loc[ident, "decided_label"] for ident in CASE_STAGES})
+    return found
+
+
+def network_decisions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The decisions about internet access providers and CDNs, in date order."""
+    return frame[frame["intermediary_type"].isin(NETWORK_TYPES)]
 
 
 # --------------------------------------------------------------------------- charts
@@ -289,14 +361,23 @@ def element_matrix(ax, frame: pd.DataFrame, by: str = "intermediary_type", per_r
     return finding_handles(findings["finding"])
 
 
-# --------------------------------------------------------------------------- table
+def network_matrix(ax, frame: pd.DataFrame):
+    """:func:`element_matrix` for the access-provider and CDN decisions, one row each,
+    labelled "Short name (year)". Returns legend handles."""
+    network = network_decisions(frame)
+    labels = dict(zip(frame["id"], frame["short_name"] + " (" + frame["year"].astype(str) + ")"))
+    return element_matrix(ax, frame, by="id", rows_order=list(network["id"]), row_labels=labels)
 
 
-def _text(value) -> str:
-    """A cell's text made safe for a MyST list-table item (one line, no stray markup)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return " ".join(str(value).split()).replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
+# --------------------------------------------------------------------------- tables
+
+
+def stages_table(frame: pd.DataFrame) -> Markdown:
+    """The last ruling for each defendant of ALS Scan v. Cloudflare (:data:`CASE_STAGES`)."""
+    stages = frame.set_index("id", drop=False).loc[CASE_STAGES]
+    stages = stages.assign(result=stages["outcome"].map(OUTCOME_LABELS))
+    return cited_table(stages, {"short_name": "Defendant's ruling", "decided_label": "When",
+                                "result": "Outcome", "holding": "What the court held (our words)"})
 
 
 def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precedents") -> Markdown:
@@ -307,27 +388,28 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
     the browser; without JavaScript the table
     reads in date order. Each row cites its sources in its last cell.
     """
-    headers = ["No.", "Decision", "Date", "Intermediary", "Outcome", "What the court held (our words), checks and sources"]
-    lines = [f"```{{list-table}} {_text(caption)}", ":header-rows: 1", f":name: {name}",
+    headers = ["No.", "Decision", "Date", "Intermediary", "Outcome",
+               "What the court held (our words), checks and sources"]
+    lines = [f"```{{list-table}} {escape(caption)}", ":header-rows: 1", f":name: {name}",
              ":class: sortable-table precedents-table", ":widths: 5 23 12 13 11 36", ""]
     lines.append("* - " + "\n  - ".join(headers))
     for _, row in frame.iterrows():
         outcome = OUTCOME_LABELS[row["outcome"]]
         if row["body_of_law"] == ANALOGY:
             outcome += " (analogy, not copyright)"
-        citation = _text(row["citation"])
+        citation = escape(row["citation"])
         if row["court"] not in citation:
-            citation += f" ({_text(row['court'])})"
+            citation += f" ({escape(row['court'])})"
         checked = f'{CITATION_CHECK_LABELS[row["citation_check"]]}; holding from a {row["confidence"]} source'
-        held = _text(row["holding"])
+        held = escape(row["holding"])
         if pd.notna(row["notes"]):
-            held += f' *Note:* {_text(row["notes"])}'
+            held += f' *Note:* {escape(row["notes"])}'
         held += f" *Checked:* {checked}. *Sources:* {cite(row['source'])}"
         cells = [
             str(row["number"]),
-            f'*{_text(row["case_name"])}*, {citation}',
-            _text(row["decided_label"]),
-            _text(TYPE_LABELS[row["intermediary_type"]]),
+            f'*{escape(row["case_name"])}*, {citation}',
+            escape(row["decided_label"]),
+            escape(TYPE_LABELS[row["intermediary_type"]]),
             outcome,
             held,
         ]

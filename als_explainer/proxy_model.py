@@ -22,6 +22,7 @@ Typical use::
     direct = simulate(a, mode="direct")
     proxied = simulate(a, mode="proxied")
     compare_paths(direct, proxied)          # latency, origin load, hit ratio
+    numbers(a, direct, proxied, response_runs(a))  # what the chapter quotes
     notice_responses(a)                     # hour-by-hour availability of the file
 """
 
@@ -430,11 +431,13 @@ def assumptions_table(a: Assumptions | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- for the prose
 
 
-def headline_numbers(a: Assumptions, direct: pd.DataFrame, proxied: pd.DataFrame,
-                     runs: dict[str, pd.DataFrame]) -> dict[str, float]:
+def numbers(a: Assumptions, direct: pd.DataFrame, proxied: pd.DataFrame,
+            runs: dict[str, pd.DataFrame]) -> dict[str, float]:
     """The numbers the chapter quotes, as plain Python numbers ready to glue.
 
-    Keys: ``requests``, ``hit_ratio``, ``origin_direct``, ``origin_proxied``,
+    The assumptions it restates: ``hours``, ``cache_ttl_hours``, ``notice_hour``,
+    ``outage_hours`` and ``regions`` (how many). The results: ``requests``, ``hit_ratio``,
+    ``origin_direct``, ``origin_proxied``,
     ``origin_cut`` (share of origin requests the proxy saves), ``median_direct``,
     ``median_proxied``, ``p95_direct``, ``p95_proxied`` (ms); and, for the file named in
     the notice, ``purge_served``, ``block_served``, ``stop_served``, ``stop_after_gap`` (shares served after
@@ -446,7 +449,7 @@ def headline_numbers(a: Assumptions, direct: pd.DataFrame, proxied: pd.DataFrame
     summary = response_summary(a, runs).set_index("response")
     file = runs["terminate"][runs["terminate"]["target"]]
     after_gap = file[file["time_h"] >= a.notice_hour + a.outage_hours]
-    numbers = {
+    results = {
         "requests": paths.loc["direct", "requests"],
         "hit_ratio": paths.loc["proxied", "hit ratio"],
         "origin_direct": paths.loc["direct", "origin requests"],
@@ -467,6 +470,10 @@ def headline_numbers(a: Assumptions, direct: pd.DataFrame, proxied: pd.DataFrame
         "remove_last": summary.loc["remove", "last served hour"] - a.notice_hour,
         "both_served": summary.loc["remove-and-purge", "served after notice"],
     }
-    return {key: int(value) if float(value).is_integer() and key in
-            ("requests", "origin_direct", "origin_proxied") else float(value)
-            for key, value in numbers.items()}
+    found = {key: int(value) if float(value).is_integer() and key in
+             ("requests", "origin_direct", "origin_proxied") else float(value)
+             for key, value in results.items()}
+    for key in ("hours", "cache_ttl_hours", "notice_hour", "outage_hours"):
+        found[key] = float(getattr(a, key))
+    found["regions"] = len(a.regions)
+    return found

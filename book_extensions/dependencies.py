@@ -37,7 +37,6 @@ kernel loads it before anything else, by file path.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import hashlib
 import importlib.util
 import json

@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 import time
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 from sphinx.util import logging
@@ -295,7 +295,7 @@ def doctree_read(app, doctree) -> None:
             # The executed notebook was cached under another hash than the one computed
             # before the run: take the run that was cached during this read.
             fresh = [r for r in records if r.uri == pending.uri
-                     and r.created.replace(tzinfo=timezone.utc).timestamp() >= pending.started - 1]
+                     and r.created.replace(tzinfo=UTC).timestamp() >= pending.started - 1]
             current = max(fresh, key=lambda r: r.created, default=None)
         if current is not None:
             tracker._write(tracker.record_path(current.hashkey),

@@ -30,6 +30,7 @@ fi
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
 status=0
+ruff check --quiet .   # lint first: a ruff finding fails the test command (pyproject.toml)
 python3 -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "scripts/test.sh: pytest collected no tests; that is a failure, not a pass." >&2

@@ -8,7 +8,7 @@ import os
 import re
 import socket
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -157,7 +157,7 @@ def offline_env() -> dict:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def offline_wrapper() -> tuple:
     """``unshare -n`` (a network namespace with only a loopback interface) when this
     machine allows it, else nothing (the proxies alone then block HTTP)."""

@@ -67,7 +67,7 @@ class SiteServer:
         self.base = f"http://{self.host}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self.thread.start()
         return self
 
@@ -94,7 +94,9 @@ document.addEventListener("copy", () => {
 }, true);
 if (navigator.clipboard && navigator.clipboard.writeText) {
   const original = navigator.clipboard.writeText.bind(navigator.clipboard);
-  navigator.clipboard.writeText = (text) => { window.__copied.push(String(text)); return original(text).catch(() => {}); };
+  navigator.clipboard.writeText = (text) => {
+    window.__copied.push(String(text)); return original(text).catch(() => {});
+  };
 }
 """
 
@@ -147,14 +149,18 @@ OVERFLOW = r"""
 
 # Every figure image, and what could hide it: size, opacity, visibility, filters.
 FIGURES = """
-() => Array.from(document.querySelectorAll(".bd-article figure img, .bd-article figure svg, .bd-article .cell_output img"))
+() => Array.from(document.querySelectorAll(
+    ".bd-article figure img, .bd-article figure svg, .bd-article .cell_output img"))
   .map(img => {
     const r = img.getBoundingClientRect();
     let opacity = 1, hidden = "", filters = [];
     for (let el = img; el && el !== document.documentElement; el = el.parentElement) {
       const s = getComputedStyle(el);
       opacity *= parseFloat(s.opacity);
-      if (s.visibility !== "visible" || s.display === "none") hidden = `${el.tagName.toLowerCase()} is ${s.display === "none" ? "display:none" : "visibility:" + s.visibility}`;
+      if (s.visibility !== "visible" || s.display === "none") {
+        const how = s.display === "none" ? "display:none" : "visibility:" + s.visibility;
+        hidden = `${el.tagName.toLowerCase()} is ${how}`;
+      }
       if (s.filter && s.filter !== "none") filters.push(s.filter);
     }
     const s = getComputedStyle(img);

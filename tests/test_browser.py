@@ -36,8 +36,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer, missing_tools,
-                             visit)
+from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer, missing_tools, visit
 from conftest import page_source, toc_files
 
 pytestmark = pytest.mark.build
@@ -225,7 +224,8 @@ def test_figures_stay_visible_in_dark_mode(reports, page):
             problems.append(f"figure {name} is {fig['width']:.0f}x{fig['height']:.0f} px in dark mode")
             continue
         if fig["hidden"] or fig["opacity"] < 0.9:
-            problems.append(f"figure {name} is hidden in dark mode ({fig['hidden'] or 'opacity %.2f' % fig['opacity']})")
+            how = fig["hidden"] or f"opacity {fig['opacity']:.2f}"
+            problems.append(f"figure {name} is hidden in dark mode ({how})")
         hiding = [f for f in fig["filters"] if re.search(r"invert|opacity\(0|brightness\(0(\.[0-4])?\)", f)]
         if hiding:
             problems.append(f"figure {name} is filtered in dark mode: {hiding}")

@@ -98,7 +98,7 @@ def test_each_citation_label_points_to_one_source(html):
     # Two sources rendered with the same label (e.g. two "TorrentFreak, 2018") would
     # leave a reader unable to tell which one a sentence rests on.
     targets: dict[str, set[str]] = {}
-    for page, soup in pages(html):
+    for _page, soup in pages(html):
         for link in soup.select("span.bibtex-citation a, a.bibtex.reference"):
             label = " ".join(link.get_text().split())
             targets.setdefault(label, set()).add(link.get("href", "").split("#")[-1])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import matplotlib.pyplot as plt
 import pytest
 
@@ -19,8 +18,8 @@ from als_explainer.case_record import (
 from als_explainer.charts import house_style
 from als_explainer.data import DataError, load
 
-from datafiles import set_cell as edit
 from conftest import ROOT
+from datafiles import set_cell as edit
 
 THREE = ["tiger-media", "steadfast", "cloudflare"]
 
@@ -64,7 +63,7 @@ def test_an_undated_event_must_say_how_its_date_is_bounded(scratch):
 def test_an_exit_must_be_a_known_event(scratch):
     row = edit(scratch / "data/intermediaries.csv", "steadfast", "exit_event", "no-such-event")
     expect(lambda: load_intermediaries(root=scratch), "data/intermediaries.csv", row,
-           "exit_event", "not an event id")
+           "exit_event", 'not among the "id" values of data/events.csv')
 
 
 def test_an_exit_must_be_about_that_intermediary(scratch):

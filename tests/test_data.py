@@ -8,8 +8,8 @@ import pytest
 
 from als_explainer.data import DataError, dataset_names, load, parse_partial_date
 
-from datafiles import read_rows, write_rows
 from conftest import ROOT
+from datafiles import read_rows, write_rows
 
 
 @pytest.mark.parametrize("name", dataset_names(ROOT))

@@ -13,13 +13,13 @@ import pytest
 from als_explainer import charts, disputes
 from als_explainer.data import DataError, load
 
-from datafiles import set_cell
 from conftest import ROOT
+from datafiles import set_cell
 
 
 def frames(root: Path = ROOT):
-    return (load(disputes.DISPUTES, root=root), load(disputes.EVENTS, root=root),
-            load(disputes.FIGURES, root=root))
+    part = disputes.load(root)
+    return part.cases, part.steps, part.figures
 
 
 
@@ -29,7 +29,7 @@ def frames(root: Path = ROOT):
 
 def expect(root: Path, file: str, row: int, column: str, fragment: str) -> None:
     with pytest.raises(DataError) as caught:
-        disputes.checked(*frames(root))
+        disputes.load(root)
     err = caught.value
     assert (err.file, err.row, err.column) == (file, row, column), str(err)
     assert fragment in str(err) and f"row {row}" in str(err) and f'column "{column}"' in str(err)
@@ -39,7 +39,7 @@ def expect(root: Path, file: str, row: int, column: str, fragment: str) -> None:
 
 
 def test_real_data_passes_every_cross_check():
-    disputes.checked(*frames())
+    disputes.load(ROOT)
 
 
 def test_foreign_cases_are_flagged_and_us_cases_are_not():
@@ -73,7 +73,8 @@ def test_foreign_country_marked_as_us_law_is_refused(scratch):
 def test_event_for_an_unlisted_dispute_is_refused(scratch):
     number = set_cell(scratch / "data/dispute_events.csv", "moncheri-sj-2021", "dispute",
                       "mon-cheri-v-cloudfare")
-    expect(scratch, "data/dispute_events.csv", number, "dispute", "does not list")
+    expect(scratch, "data/dispute_events.csv", number, "dispute",
+           'not among the "id" values of data/cloudflare_disputes.csv')
 
 
 def test_date_without_its_precision_is_refused(scratch):
@@ -136,7 +137,7 @@ def test_question_table_reports_unaddressed_questions_without_a_source():
     table, events, _ = frames()
     rows = disputes.by_question(events, table)
     assert set(rows["question"]) == set(disputes.QUESTIONS.values())
-    for question, group in rows.groupby("question"):
+    for _question, group in rows.groupby("question"):
         if (group["source"] == "").any():
             assert len(group) == 1 and "No ruling" in group.iloc[0]["what"]
         else:

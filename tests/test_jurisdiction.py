@@ -9,11 +9,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from als_explainer import charts, jurisdiction as jd
+from als_explainer import charts
+from als_explainer import jurisdiction as jd
 from als_explainer.data import DataError, load, source_keys
 
-from datafiles import read_rows, set_cell, write_rows
 from conftest import ROOT
+from datafiles import read_rows, set_cell, write_rows
 
 SITES = "data/site_locations.csv"
 ILLUSTRATION = "data/jurisdiction_illustration.csv"

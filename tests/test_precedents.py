@@ -11,18 +11,28 @@ from bs4 import BeautifulSoup
 
 from als_explainer import charts
 from als_explainer.data import DataError
-from als_explainer.precedents import (ANALOGY, ELEMENTS, OUTCOME_STYLE, TYPE_LABELS, copyright_only,
-                                      element_findings, element_matrix, load_precedents,
-                                      outcome_bars, outcome_counts, precedent_timeline,
-                                      precedents_table)
+from als_explainer.precedents import (
+    ANALOGY,
+    ELEMENTS,
+    OUTCOME_STYLE,
+    TYPE_LABELS,
+    copyright_only,
+    element_findings,
+    element_matrix,
+    outcome_bars,
+    outcome_counts,
+    precedent_timeline,
+    precedents_table,
+)
+from als_explainer.precedents import load as precedents_load
 
-from datafiles import set_cells as rewrite
 from conftest import ROOT
+from datafiles import set_cells as rewrite
 
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    return load_precedents(root=ROOT)
+    return precedents_load(root=ROOT)
 
 
 # --------------------------------------------------------------------------- the data
@@ -71,7 +81,7 @@ def test_cox_is_marked_as_known_from_secondary_sources(frame):
 def test_cross_column_rules_name_row_and_column(scratch, row_id, cells, column, reason):
     number = rewrite(scratch / "data/precedents.csv", row_id, **cells)
     with pytest.raises(DataError) as caught:
-        load_precedents(root=scratch)
+        precedents_load(root=scratch)
     err = caught.value
     assert (err.file, err.row, err.column) == ("data/precedents.csv", number, column), str(err)
     assert reason in str(err)
@@ -80,7 +90,7 @@ def test_cross_column_rules_name_row_and_column(scratch, row_id, cells, column, 
 def test_cell_rules_from_the_schema_apply(scratch):
     number = rewrite(scratch / "data/precedents.csv", "akanoc-2011", knowledge="yes")
     with pytest.raises(DataError) as caught:
-        load_precedents(root=scratch)
+        precedents_load(root=scratch)
     assert (caught.value.row, caught.value.column) == (number, "knowledge")
     assert '"yes" is not an allowed value' in str(caught.value)
 
@@ -95,7 +105,7 @@ def test_outcome_counts_add_up_and_move_with_the_data(frame, scratch):
     assert list(counts.index) == [t for t in TYPE_LABELS if t in counts.index]
     before = counts.loc["isp-conduit", "not-liable"]
     rewrite(scratch / "data/precedents.csv", "cox-2026", outcome="liable")
-    after = outcome_counts(load_precedents(root=scratch))
+    after = outcome_counts(precedents_load(root=scratch))
     assert after.loc["isp-conduit", "not-liable"] == before - 1
     assert after.loc["isp-conduit", "liable"] == counts.loc["isp-conduit", "liable"] + 1
 
@@ -143,7 +153,7 @@ def test_timeline_staggers_decisions_close_in_time(frame):
     with charts.house_style():
         fig, ax = plt.subplots()
         precedent_timeline(ax, frame, types=["host"])
-    hosts = sorted(((pd.Timestamp(m.get_xdata()[0]), m.get_ydata()[0]) for m in markers(ax)))
+    hosts = sorted((pd.Timestamp(m.get_xdata()[0]), m.get_ydata()[0]) for m in markers(ax))
     for (d1, y1), (d2, y2) in zip(hosts, hosts[1:]):
         if (d2 - d1).days < 300:
             assert y1 != y2, f"markers at {d1.date()} and {d2.date()} overlap"

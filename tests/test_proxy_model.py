@@ -20,10 +20,10 @@ from als_explainer.proxy_model import (
     Region,
     assumptions_table,
     compare_paths,
-    headline_numbers,
     hourly,
     initial_cache,
     notice_responses,
+    numbers,
     path_summary,
     requests,
     response_summary,
@@ -300,15 +300,18 @@ def test_a_direct_site_cannot_be_purged_or_terminated():
         simulate(BASE, "sideways")
 
 
-def test_headline_numbers_are_plain_numbers_that_agree_with_the_runs():
+def test_numbers_are_plain_numbers_that_agree_with_the_runs():
     direct, proxied = simulate(BASE, "direct"), simulate(BASE, "proxied")
     runs = {key: simulate(BASE, "proxied", key) for key in RESPONSES}
-    numbers = headline_numbers(BASE, direct, proxied, runs)
-    assert all(type(v) in (int, float) for v in numbers.values())  # glue needs plain numbers
-    assert numbers["requests"] == len(direct)
-    assert numbers["origin_proxied"] == int(proxied["reached_origin"].sum())
-    assert numbers["origin_cut"] == pytest.approx(1 - numbers["origin_proxied"] / numbers["requests"])
-    assert numbers["median_proxied"] < numbers["median_direct"]
-    assert numbers["purge_served"] == numbers["stop_after_gap"] == 1.0
-    assert numbers["block_served"] == numbers["both_served"] == 0.0
-    assert 0 < numbers["remove_last"] < BASE.cache_ttl_hours
+    found = numbers(BASE, direct, proxied, runs)
+    assert all(type(v) in (int, float) for v in found.values())  # glue needs plain numbers
+    assert found["requests"] == len(direct)
+    assert found["origin_proxied"] == int(proxied["reached_origin"].sum())
+    assert found["origin_cut"] == pytest.approx(1 - found["origin_proxied"] / found["requests"])
+    assert found["median_proxied"] < found["median_direct"]
+    assert found["purge_served"] == found["stop_after_gap"] == 1.0
+    assert found["block_served"] == found["both_served"] == 0.0
+    assert 0 < found["remove_last"] < BASE.cache_ttl_hours
+    # The assumptions the prose restates: the defaults, read off the Assumptions table.
+    assert [found[k] for k in ("hours", "cache_ttl_hours", "notice_hour", "outage_hours",
+                               "regions")] == [48.0, 4.0, 18.0, 3.0, 5]

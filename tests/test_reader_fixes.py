@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from book_extensions.reader_fixes import TEMPLATES, fix_body, unique_scripts
+
 from conftest import toc_files
 
 # As docutils 0.21 writes a citation list, and myst-nb a collapsed code cell.

@@ -16,9 +16,21 @@ import sys
 
 import pytest
 
-from book_builds import (EXECUTING, Builds, add_dataset, add_to_toc, build, docname, notebooks,
-                         offline_env, offline_wrapper, output, replace_in, scratch_book,
-                         write_chapter)
+from book_builds import (
+    EXECUTING,
+    Builds,
+    add_dataset,
+    add_to_toc,
+    build,
+    docname,
+    notebooks,
+    offline_env,
+    offline_wrapper,
+    output,
+    replace_in,
+    scratch_book,
+    write_chapter,
+)
 
 PROBE = "chapters/zz-probe"
 DATA_PAGE = "chapters/90-data"  # documents every dataset, so it reads every CSV

@@ -1,0 +1,72 @@
+"""The data appendix, generated from ``data/datapackage.json``: one description, two readers.
+
+The appendix (``chapters/90-data.md``) renders these tables at build time, so the page an
+editor reads and the schema the loader enforces can never drift apart.
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from .data import is_partial_date, load, schema
+from .tables import escape
+
+
+def _links(resource: dict) -> dict[str, str]:
+    """Column -> the rule its ``foreignKeys`` entry states, e.g. "an `id` in events.csv"."""
+    links = {}
+    for key in resource["schema"].get("foreignKeys", []):
+        column = key["fields"] if isinstance(key["fields"], str) else key["fields"][0]
+        target = key["reference"]["fields"]
+        target = target if isinstance(target, str) else target[0]
+        links[column] = f"an `{target}` in `{schema(key['reference']['resource'])['path']}`"
+    return links
+
+
+def column_type(field: dict) -> str:
+    """How the appendix names a column's type: partial dates are "date" to a reader."""
+    return "date" if is_partial_date(field) else field.get("type", "string")
+
+
+def _rule(field: dict, link: str | None = None) -> str:
+    constraints = field.get("constraints", {})
+    rules = []
+    if constraints.get("required"):
+        rules.append("required")
+    if constraints.get("unique"):
+        rules.append("unique")
+    if "enum" in constraints:
+        rules.append("one of " + ", ".join(f"`{v}`" for v in constraints["enum"]))
+    if "maxLength" in constraints:
+        rules.append(f"at most {constraints['maxLength']} characters")
+    if field.get("bibtexKey"):
+        rules.append("keys in references.bib")
+    if is_partial_date(field):
+        rules.append(f"precision given by `{field['precisionField']}`")
+    if link:
+        rules.append(link)
+    return "; ".join(rules)
+
+
+def dataset_doc(name: str) -> Markdown:
+    """A section for one dataset: what it is, a download link, and every column."""
+    resource = schema(name)
+    rows = len(load(name))
+    lines = [
+        f"### `{resource['path']}`: {resource.get('title', name)}",
+        "",
+        resource.get("description", ""),
+        "",
+        f"{rows} rows. Download: {{download}}`{resource['path']} <../data/{resource['path']}>`.",
+        "",
+        "| Column | Type | Meaning | Rules |",
+        "|---|---|---|---|",
+    ]
+    links = _links(resource)
+    for field in resource["schema"]["fields"]:
+        rule = _rule(field, links.get(field["name"]))
+        lines.append(
+            f"| `{field['name']}` | {column_type(field)} | "
+            f"{escape(field.get('description', ''))} | {escape(rule, markup=True)} |"
+        )
+    return Markdown("\n".join(lines))
