@@ -216,12 +216,6 @@ def test_table_escapes_markup_in_cells(frame):
     assert r"uses \*stars\*, \`ticks\` and \| pipes" in text
 
 
-def test_sortable_table_script_fetches_nothing():
-    script = (ROOT / "book_extensions/static/sortable-table.js").read_text(encoding="utf-8")
-    assert not re.search(r"https?://|fetch\(|XMLHttpRequest|import\(", script)
-    assert 'setAttribute("scope", "col")' in script
-
-
 # --------------------------------------------------------------------------- built pages
 
 

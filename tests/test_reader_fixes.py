@@ -4,6 +4,7 @@ the one shared build."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -69,9 +70,52 @@ def test_same_file_with_different_attributes_is_two_scripts():
     assert len(unique_scripts([Script("a.js"), Script("a.js", defer="defer")])) == 2
 
 
-def test_theme_templates_exist_for_the_components_they_replace():
-    assert {p.name for p in TEMPLATES.glob("*.html")} == {"theme-switcher.html",
-                                                          "search-button-field.html"}
+# Every intended difference between a copied template and the theme's component, as
+# (the theme's line, our line), comments left out. The switcher's icons are decorative
+# (aria-hidden, no title); the search button loses its aria-label and its icon is hidden.
+INTENDED = {
+    "theme-switcher.html": {
+        ('<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="{{ _(\'Light\') }}"></i>',
+         '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" aria-hidden="true"></i>'),
+        ('<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark" title="{{ _(\'Dark\') }}"></i>',
+         '<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark" aria-hidden="true"></i>'),
+        ('<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto" '
+         'title="{{ _(\'System Settings\') }}"></i>',
+         '<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto" aria-hidden="true"></i>'),
+    },
+    "search-button-field.html": {
+        ('<button class="btn search-button-field search-button__button pst-js-only" '
+         'title="{{ _(\'Search\') }}" aria-label="{{ _(\'Search\') }}" data-bs-placement="bottom" '
+         'data-bs-toggle="tooltip">',
+         '<button class="btn search-button-field search-button__button pst-js-only" '
+         'title="{{ _(\'Search\') }}" data-bs-placement="bottom" data-bs-toggle="tooltip">'),
+        ('<i class="fa-solid fa-magnifying-glass"></i>',
+         '<i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>'),
+    },
+}
+
+
+def _lines(text: str) -> list[str]:
+    """Template lines without Jinja comments, blank lines or runs of spaces."""
+    text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(INTENDED))
+def test_copied_template_differs_from_the_themes_only_as_intended(name):
+    # An upgrade of pydata-sphinx-theme that changes the component fails here, instead
+    # of the book silently serving the old markup (re-copy it, re-apply the change).
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/components" / name
+    ours, theirs = _lines((TEMPLATES / name).read_text(encoding="utf-8")), _lines(theme.read_text(encoding="utf-8"))
+    assert len(ours) == len(theirs), f"{name}: lines added or removed compared with {theme}"
+    changed = {(t, o) for t, o in zip(theirs, ours) if t != o}
+    assert changed == INTENDED[name], f"{name} differs from {theme} in unexpected ways: {changed ^ INTENDED[name]}"
+
+
+def test_every_copied_template_is_checked():
+    assert {p.name for p in TEMPLATES.glob("*.html")} == set(INTENDED)
 
 
 @pytest.mark.build

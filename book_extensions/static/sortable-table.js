@@ -4,13 +4,31 @@
  * heading becomes a button that sorts the rows (press again to reverse), and a labelled
  * search box above the table hides rows that do not contain the text typed. A status
  * line announces the result to screen readers. Nothing is loaded from anywhere.
+ *
+ * The sort and filter rules are pure functions (cellText, dateKey, columnKind,
+ * compareValues, matches), exported for Node so tests/js/sortable-table.test.mjs can test
+ * them with `node --test`; in a browser nothing is exported and the tables are enhanced.
  */
-(function () {
+(function (factory) {
   "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api; // Node (the tests): the pure functions, no DOM needed
+  }
+  if (typeof document !== "undefined") {
+    api.start();
+  }
+})(function () {
+  "use strict";
+
+  // A cell's text as a reader sees it: runs of white space as one space, trimmed.
+  function cellText(value) {
+    return String(value || "").replace(/\s+/g, " ").trim();
+  }
 
   function text(row, index) {
     var cell = row.cells[index];
-    return cell ? cell.textContent.replace(/\s+/g, " ").trim() : "";
+    return cell ? cellText(cell.textContent) : "";
   }
 
   var MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -18,6 +36,8 @@
   // "17 July 2020", "July 2020", "2020" or the start of "February 2018 – May 2018".
   var DATE = /^(?:(\d{1,2}) )?(?:([A-Za-z]+) )?(\d{4})\b/;
 
+  // A sortable number for a date as the book writes it (YYYYMMDD, 0 for an unknown
+  // month or day, so "2020" sorts before "July 2020" before "17 July 2020"), or null.
   function dateKey(value) {
     var m = DATE.exec(value);
     if (!m) {
@@ -30,9 +50,9 @@
     return Number(m[3]) * 10000 + month * 100 + (m[1] ? Number(m[1]) : 0);
   }
 
-  // How a column sorts: "number", "date" or "text", whichever fits every cell.
-  function kind(rows, index) {
-    var values = rows.map(function (row) { return text(row, index); }).filter(Boolean);
+  // How a column sorts: "number", "date" or "text", whichever fits every non-empty cell.
+  function columnKind(values) {
+    values = values.filter(Boolean);
     if (values.every(function (v) { return /^-?\d+(\.\d+)?$/.test(v); })) {
       return "number";
     }
@@ -42,7 +62,7 @@
     return "text";
   }
 
-  function compare(x, y, how) {
+  function compareValues(x, y, how) {
     if (how === "number") {
       return (parseFloat(x) || 0) - (parseFloat(y) || 0);
     }
@@ -50,6 +70,12 @@
       return dateKey(x) - dateKey(y);
     }
     return x.localeCompare(y, undefined, { numeric: true, sensitivity: "base" });
+  }
+
+  // Whether a row whose text is rowText stays visible for the filter query.
+  function matches(rowText, query) {
+    query = query.trim().toLowerCase();
+    return query === "" || rowText.toLowerCase().indexOf(query) !== -1;
   }
 
   function enhance(table, n) {
@@ -83,10 +109,9 @@
     }
 
     input.addEventListener("input", function () {
-      var query = input.value.trim().toLowerCase();
       var shown = 0;
       rows.forEach(function (row) {
-        var match = query === "" || row.textContent.toLowerCase().indexOf(query) !== -1;
+        var match = matches(row.textContent, input.value);
         row.hidden = !match;
         shown += match ? 1 : 0;
       });
@@ -98,12 +123,12 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sortable-table-sort";
-      button.textContent = th.textContent.replace(/\s+/g, " ").trim();
+      button.textContent = cellText(th.textContent);
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
-        var how = kind(rows, index);
+        var how = columnKind(rows.map(function (row) { return text(row, index); }));
         headers.forEach(function (other) {
           other.removeAttribute("aria-sort");
         });
@@ -111,7 +136,7 @@
         rows.sort(function (a, b) {
           var x = text(a, index);
           var y = text(b, index);
-          var order = compare(x, y, how);
+          var order = compareValues(x, y, how);
           return ascending ? order : -order;
         });
         rows.forEach(function (row) {
@@ -127,9 +152,14 @@
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable-table"), enhance);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  function startWhenReady() {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
   }
-})();
+
+  return { cellText: cellText, dateKey: dateKey, columnKind: columnKind,
+           compareValues: compareValues, matches: matches, start: startWhenReady };
+});

@@ -1,0 +1,74 @@
+"""The sort-and-filter script of sortable tables (book_extensions/static/sortable-table.js):
+its pure functions under ``node --test``, and one reader in a real browser sorting the
+decisions table by date and filtering it."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer
+from conftest import ROOT
+
+PAGE = "chapters/21-contributory-infringement"
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+
+
+def test_sort_and_filter_rules_pass_node_test():
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing (Debian package nodejs); scripts/test.sh installs it", pytrace=False)
+    result = subprocess.run([node, "--test", str(ROOT / "tests" / "js")], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"^# pass [1-9]", result.stdout, re.M), result.stdout[-2000:]
+    assert re.search(r"^# fail 0$", result.stdout, re.M), result.stdout[-2000:]
+
+
+def start_day(label: str) -> tuple[int, int, int]:
+    """The first day a date label may mean, as (year, month, day); 0 where unknown."""
+    first = label.split(" – ")[0].split()
+    year = int(first[-1])
+    month = MONTHS[first[-2].lower()] if len(first) >= 2 else 0
+    day = int(first[0]) if len(first) == 3 else 0
+    return year, month, day
+
+
+@pytest.mark.build
+def test_a_reader_sorts_decisions_by_date_and_filters_them(html):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing; scripts/test.sh installs it", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with SiteServer(html) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=DESKTOP)
+            page.goto(server.base + PAGE + ".html", wait_until="networkidle")
+            table = page.locator("table.sortable-table")
+            total = table.locator("tbody tr").count()
+            dates = table.locator("tbody tr td:nth-child(3)")
+
+            date_button = table.locator("thead button.sortable-table-sort", has_text="Date")
+            date_button.click()
+            assert table.locator("thead th").nth(2).get_attribute("aria-sort") == "ascending"
+            ascending = [start_day(t) for t in dates.all_inner_texts()]
+            assert ascending == sorted(ascending) and ascending[0] < ascending[-1]
+            date_button.click()
+            descending = [start_day(t) for t in dates.all_inner_texts()]
+            assert descending == sorted(ascending, reverse=True)
+
+            everything = table.locator("tbody tr").all_inner_texts()
+            expected = sum("cloudflare" in row.lower() for row in everything)
+            assert 0 < expected < total
+            page.get_by_label("Filter rows:").fill("Cloudflare")
+            visible = table.locator("tbody tr:not([hidden])")
+            assert visible.count() == expected
+            assert all("cloudflare" in row.lower() for row in visible.all_inner_texts())
+            assert page.get_by_role("status").inner_text() == f"{expected} of {total} rows shown."
+        finally:
+            browser.close()
