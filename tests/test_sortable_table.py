@@ -72,3 +72,29 @@ def test_a_reader_sorts_decisions_by_date_and_filters_them(html):
             assert page.get_by_role("status").inner_text() == f"{expected} of {total} rows shown."
         finally:
             browser.close()
+
+
+def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_path):
+    # A tiny Sphinx project, as sphinxcontrib-bibtex and MyST-NB test their extensions.
+    from sphinx.application import Sphinx
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["book_extensions.sortable_tables"]\n', encoding="utf-8")
+    (source / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n   plain\n\n.. list-table:: Rows\n   :class: sortable-table\n"
+        "   :header-rows: 1\n\n   * - Date\n   * - 17 July 2020\n", encoding="utf-8")
+    (source / "plain.rst").write_text(
+        "Plain\n=====\n\n.. list-table:: Rows\n   :header-rows: 1\n\n   * - Date\n   * - 2020\n",
+        encoding="utf-8")
+    out = tmp_path / "html"
+    app = Sphinx(str(source), str(source), str(out), str(tmp_path / "doctrees"), "html",
+                 status=None, warningiserror=True, freshenv=True)
+    app.build()
+    with_table = (out / "index.html").read_text(encoding="utf-8")
+    without = (out / "plain.html").read_text(encoding="utf-8")
+    assert '<script src="_static/sortable-table.js' in with_table
+    assert 'href="_static/sortable-table.css' in with_table
+    assert "sortable-table.js" not in without and "sortable-table.css" not in without
+    assert (out / "_static" / "sortable-table.js").read_bytes() == \
+        (ROOT / "book_extensions/static/sortable-table.js").read_bytes()
