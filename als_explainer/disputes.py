@@ -57,11 +57,6 @@ QUESTIONS = {
 }
 
 
-def _given(value) -> bool:
-    """True for a filled cell."""
-    return not is_blank(value)
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -98,7 +93,7 @@ def check_disputes(disputes: pd.DataFrame) -> None:
                 row=number, column="foreign_law",
             )
         for date in ("filed", "resolved"):
-            has_date, has_precision = _given(row[date]), _given(row[f"{date}_precision"])
+            has_date, has_precision = not is_blank(row[date]), not is_blank(row[f"{date}_precision"])
             if has_date != has_precision:
                 missing = f"{date}_precision" if has_date else date
                 raise DataError(
@@ -106,14 +101,14 @@ def check_disputes(disputes: pd.DataFrame) -> None:
                     f"is empty, but {date} and {date}_precision must be given together or not at all",
                     row=number, column=missing,
                 )
-        if _given(row["resolved"]) and _given(row["filed"]) \
+        if not is_blank(row["resolved"]) and not is_blank(row["filed"]) \
                 and row["resolved_end"] < row["filed_start"]:
             raise DataError(
                 file,
                 f'"{row["resolved"]}" ends before the dispute was filed ({row["filed"]})',
                 row=number, column="resolved",
             )
-        if _given(row["resolved"]) != _given(row["resolved_how"]):
+        if is_blank(row["resolved"]) != is_blank(row["resolved_how"]):
             raise DataError(
                 file, "must be given exactly when resolved is given",
                 row=number, column="resolved_how",
@@ -125,7 +120,7 @@ def check_events(events: pd.DataFrame, disputes: pd.DataFrame) -> None:
     by_id = disputes.set_index("id")
     for number, row in events.iterrows():
         dispute = by_id.loc[row["dispute"]]
-        if _given(dispute["filed"]) and row["date_end"] < dispute["filed_start"]:
+        if not is_blank(dispute["filed"]) and row["date_end"] < dispute["filed_start"]:
             raise DataError(
                 events.attrs["path"],
                 f'"{row["date"]}" is before the dispute was filed ({dispute["filed"]})',
@@ -405,7 +400,7 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
                for key, (name, colour) in RESULTS.items() if key in set(frame["result"])]
     if highlight is not None:
         row = disputes.set_index("id").loc[highlight]
-        if _given(row["resolved"]):
+        if not is_blank(row["resolved"]):
             ax.axvspan(row["resolved_start"], row["resolved_end"] + pd.Timedelta(days=1),
                        color=PALETTE["grey"], alpha=0.18, linewidth=0)
             handles.append(Patch(facecolor=PALETTE["grey"], alpha=0.35,
