@@ -70,3 +70,15 @@ def test_timeline_marks_each_event_where_its_dates_put_it():
         charts.PRECISION_STYLE[p]["label"] for p in events["date_precision"].unique()
     }
     plt.close(fig)
+
+
+def test_tint_mixes_a_colour_with_white():
+    assert charts.tint("#0072B2", 0) == (1.0, 1.0, 1.0)
+    assert charts.tint("#0072B2", 1) == pytest.approx((0.0, 114 / 255, 178 / 255))
+    # 30 % of Okabe-Ito vermillion (213, 94, 0) over white: 255 - 0.3 * (255 - c) per channel.
+    assert tuple(round(c * 255, 1) for c in charts.tint("#D55E00", 0.3)) == (242.4, 206.7, 178.5)
+
+
+def test_precision_legend_lists_only_precisions_that_occur_in_house_order():
+    labels = [h.get_label() for h in charts.precision_handles(["approximate", "day", "day"])]
+    assert labels == ["exact day", "approximate (bar = possible span)"]
