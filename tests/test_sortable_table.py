@@ -5,9 +5,11 @@ decisions table by date and filtering it."""
 from __future__ import annotations
 
 import calendar
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -42,6 +44,17 @@ def start_day(label: str) -> tuple[int, int, int]:
 def test_a_reader_sorts_decisions_by_date_and_filters_them(html):
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing; scripts/test.sh installs it", pytrace=False)
+    # In its own process: Playwright's sync API allows one session per process, and the
+    # browser gates (test_browser.py) keep theirs open for the whole test session.
+    script = f"from pathlib import Path; import test_sortable_table as t; t.sort_and_filter(Path({str(html)!r}))"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", capture_output=True,
+                            text=True, timeout=300,
+                            env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)])))
+    assert result.returncode == 0, result.stderr[-4000:]
+
+
+def sort_and_filter(html) -> None:
+    """Sort the decisions table by date, both ways, then filter it, as a reader would."""
     from playwright.sync_api import sync_playwright
 
     with SiteServer(html) as server, sync_playwright() as playwright:
