@@ -3,6 +3,7 @@ the one shared build."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -70,28 +71,29 @@ def test_same_file_with_different_attributes_is_two_scripts():
     assert len(unique_scripts([Script("a.js"), Script("a.js", defer="defer")])) == 2
 
 
-# Every intended difference between a copied template and the theme's component, as
-# (the theme's line, our line), comments left out. The switcher's icons are decorative
+# Every intended difference between a copied template and the theme's original, as
+# (the theme's lines, our lines), comments left out; "" on one side for lines only one
+# of them has. The switcher's icons are decorative
 # (aria-hidden, no title); the search button loses its aria-label and its icon is hidden.
 INTENDED = {
-    "theme-switcher.html": {
-        ('<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="{{ _(\'Light\') }}"></i>',
-         '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" aria-hidden="true"></i>'),
-        ('<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark" title="{{ _(\'Dark\') }}"></i>',
-         '<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark" aria-hidden="true"></i>'),
-        ('<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto" '
-         'title="{{ _(\'System Settings\') }}"></i>',
-         '<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto" aria-hidden="true"></i>'),
-    },
-    "search-button-field.html": {
-        ('<button class="btn search-button-field search-button__button pst-js-only" '
-         'title="{{ _(\'Search\') }}" aria-label="{{ _(\'Search\') }}" data-bs-placement="bottom" '
-         'data-bs-toggle="tooltip">',
-         '<button class="btn search-button-field search-button__button pst-js-only" '
-         'title="{{ _(\'Search\') }}" data-bs-placement="bottom" data-bs-toggle="tooltip">'),
-        ('<i class="fa-solid fa-magnifying-glass"></i>',
-         '<i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>'),
-    },
+    "theme-switcher.html": {(
+        '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="{{ _(\'Light\') }}"></i>\n'
+        '<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark" title="{{ _(\'Dark\') }}"></i>\n'
+        '<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto" '
+        'title="{{ _(\'System Settings\') }}"></i>',
+        '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" aria-hidden="true"></i>\n'
+        '<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark" aria-hidden="true"></i>\n'
+        '<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto" aria-hidden="true"></i>',
+    )},
+    "search-button-field.html": {(
+        '<button class="btn search-button-field search-button__button pst-js-only" '
+        'title="{{ _(\'Search\') }}" aria-label="{{ _(\'Search\') }}" data-bs-placement="bottom" '
+        'data-bs-toggle="tooltip">\n'
+        '<i class="fa-solid fa-magnifying-glass"></i>',
+        '<button class="btn search-button-field search-button__button pst-js-only" '
+        'title="{{ _(\'Search\') }}" data-bs-placement="bottom" data-bs-toggle="tooltip">\n'
+        '<i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>',
+    )},
 }
 
 
@@ -101,21 +103,38 @@ def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
+def theme_original(name: str) -> Path:
+    """The installed theme's file that the copy ``name`` (relative to the templates folder)
+    replaces: Sphinx looks in sphinx-book-theme, then in pydata-sphinx-theme, whose
+    ``components/`` hold the pieces the templates include by bare name."""
+    import pydata_sphinx_theme
+    import sphinx_book_theme
+
+    folders = [Path(sphinx_book_theme.__file__).parent / "theme/sphinx_book_theme",
+               Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme"]
+    for folder in folders:
+        for candidate in (folder / name, folder / "components" / name):
+            if candidate.is_file():
+                return candidate
+    raise AssertionError(f"{name}: the installed themes have no such template to replace")
+
+
 @pytest.mark.parametrize("name", sorted(INTENDED))
 def test_copied_template_differs_from_the_themes_only_as_intended(name):
-    # An upgrade of pydata-sphinx-theme that changes the component fails here, instead
-    # of the book silently serving the old markup (re-copy it, re-apply the change).
-    import pydata_sphinx_theme
-
-    theme = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/components" / name
+    # An upgrade of the theme that changes the original fails here, instead of the book
+    # silently serving the old markup (re-copy it, re-apply the change).
+    theme = theme_original(name)
     ours, theirs = _lines((TEMPLATES / name).read_text(encoding="utf-8")), _lines(theme.read_text(encoding="utf-8"))
-    assert len(ours) == len(theirs), f"{name}: lines added or removed compared with {theme}"
-    changed = {(t, o) for t, o in zip(theirs, ours) if t != o}
+    changed = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, theirs, ours, autojunk=False).get_opcodes():
+        if tag != "equal":  # a block replaced, added ("" on the theme's side) or removed
+            changed.add(("\n".join(theirs[i1:i2]), "\n".join(ours[j1:j2])))
     assert changed == INTENDED[name], f"{name} differs from {theme} in unexpected ways: {changed ^ INTENDED[name]}"
 
 
 def test_every_copied_template_is_checked():
-    assert {p.name for p in TEMPLATES.glob("*.html")} == set(INTENDED)
+    copies = {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")}
+    assert copies == set(INTENDED), "list each copied template's intended differences in INTENDED"
 
 
 @pytest.mark.build
