@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import csv
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -123,6 +125,16 @@ def glues(page: str) -> Glues:
 def test_chapter_code_has_no_logic_and_glues_only_numbers(page):
     found = glues(page)
     assert not found.problems, f"{page}: " + "; ".join(found.problems)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chapter_code_has_no_unused_import_or_undefined_name(page):
+    # ruff's pyflakes rules on the page's cells in order, as the kernel runs them
+    # (the jupytext-aware lint: chapters are Markdown, so ruff never sees them itself).
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "--select", "F", "--stdin-filename",
+                             f"{page}.py", "-"], input=code(page), capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_glue_name_on_two_pages_is_one_quantity():
