@@ -70,12 +70,22 @@ def failed_build(book: Path) -> str:
     return text
 
 
+# Folders a checkout commonly holds besides the book: a page in any of them must never
+# be read (the full .venv/ of the README is in the shared build, tests/test_build.py).
+NOT_THE_BOOK = [".venv", "venv", "env", ".tox", "node_modules", "my-env/lib/python3.11/site-packages"]
+
+
 def test_trimmed_book_builds_when_nothing_is_broken(book):
     # Guards every test below: the cut-down book itself is fine, so each failure is
-    # caused by the one thing the test breaks.
+    # caused by the one thing the test breaks. It also holds a broken page in every
+    # folder of NOT_THE_BOOK, which fails the build if it is read or executed.
     set_toc(book, DATA_PAGE + ["chapters/95-glossary"])
+    for folder in NOT_THE_BOOK:
+        write_chapter(book, f"{folder}/decoy", "# Not a page of the book\n\n"
+                      "{cite:p}`nosuchsource2099`\n\n```{code-cell} ipython3\n1 / 0\n```\n")
     result = build(book)
     assert result.returncode == 0, output(result)[-6000:]
+    assert "decoy" not in output(result), output(result)[-6000:]
 
 
 DATA_DEFECTS = {
