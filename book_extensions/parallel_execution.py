@@ -85,14 +85,14 @@ async def _execute_all(chapters: list, config, limit: int, kernel_env) -> dict:
 def execute_ahead(app, env, docnames: list[str]) -> None:
     tracker = reexecution.get_tracker(app)
     limit = jobs()
-    if tracker is None or limit == 1:
-        return
+    config = env.mystnb_config
+    if tracker is None or limit == 1 or config.execution_in_temp or config.execution_excludepatterns:
+        return  # settings this extension does not reproduce: myst-nb runs every chapter
     due = [p for p in (tracker.prepare(docname) for docname in docnames) if p and not p.cached]
     if len(due) < 2:
         return  # nothing to gain: myst-nb runs a single chapter as fast
     from jupyter_cache.base import CacheBundleIn
 
-    config = env.mystnb_config
     results = asyncio.run(_execute_all(due, config, min(limit, len(due)), tracker.kernel_env))
     cache = tracker.cache()
     for docname, (pending, (succeeded, seconds)) in sorted(results.items()):

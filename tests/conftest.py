@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -125,7 +126,8 @@ def shared_build(tmp_path_factory) -> SharedBuild:
         book=folder / "book",
         returncode=outcome["returncode"],
         seconds=outcome["seconds"],
-        log=log.read_text(encoding="utf-8", errors="replace") if log.exists() else "",
+        log=re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace"))
+        if log.exists() else "",
         sources_before=json.loads(sources.read_text(encoding="utf-8")) if sources.exists() else {},
     )
 

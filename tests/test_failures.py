@@ -63,8 +63,8 @@ def book(tmp_path) -> Path:
     return scratch_book(tmp_path / "book")
 
 
-def failed_build(book: Path) -> str:
-    result = build(book)
+def failed_build(book: Path, **env: str) -> str:
+    result = build(book, env=env)
     text = output(result)
     assert result.returncode != 0, f"the build succeeded on broken input:\n{text[-4000:]}"
     return text
@@ -126,7 +126,11 @@ def test_bytes_that_are_not_utf8_fail_naming_file_row_and_column(book):
     assert 'data/events.csv, row 4, column "event": byte 0xfc is not UTF-8' in text, text[-6000:]
 
 
-def test_a_cell_that_raises_fails_naming_chapter_and_cell(book):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_cell_that_raises_fails_naming_chapter_and_cell(book, jobs):
+    # With two chapters to run and BOOK_JOBS=2 they run side by side first
+    # (book_extensions.parallel_execution); the message must be the same as one by one.
+    write_chapter(book, "chapters/zz-fine", "# A chapter that works\n\n```{code-cell} ipython3\n1 + 1\n```\n")
     page = "chapters/zz-broken"
     write_chapter(book, page, """
 # A chapter with a bug
@@ -145,11 +149,12 @@ totals["steadfast"]
 print("never reached")
 ```
 """)
-    set_toc(book, [page])
-    text = failed_build(book)
+    set_toc(book, ["chapters/zz-fine", page])
+    text = failed_build(book, BOOK_JOBS=jobs)
     line = first_cell_line(book, page, 2)
     assert f"The build stopped: {page}.md, code cell 2 (line {line}) raised KeyError: 'steadfast'" \
         in text, text[-6000:]
+    assert ("Executing notebook (2 at a time)" in text) == (jobs == "2"), "not run side by side"
 
 
 def test_unknown_citation_key_fails_naming_the_chapter(book):
