@@ -256,11 +256,12 @@ def venv_as_the_readme_makes_it(book: Path) -> Path:
 def source_digests(book: Path) -> dict[str, str]:
     """Every source file of a book (not build output, charts or the venv) and its hash."""
     digests = {}
-    for path in sorted(book.rglob("*")):
-        rel = path.relative_to(book)
-        if path.is_file() and not NOT_SOURCES & set(rel.parts):
-            digests[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return digests
+    for folder, subfolders, files in os.walk(book):
+        subfolders[:] = [name for name in subfolders if name not in NOT_SOURCES]
+        for name in files:
+            path = Path(folder, name)
+            digests[path.relative_to(book).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dict(sorted(digests.items()))
 
 
 def make_shared_build(folder: Path) -> None:

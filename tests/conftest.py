@@ -146,12 +146,24 @@ def html(built_book) -> Path:
     return built_book / "_build" / "html"
 
 
-# --------------------------------------------------------------------------- xdist
+# --------------------------------------------------------------------------- order
+
+
+# Tests that build books of their own, longest first.
+LONG_FIRST = ["test_rebuilds", "test_failures"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``: each page's browser gates on one worker, so that a page
-    is opened once (tests/test_browser.py caches each page's visit per worker)."""
+    """Run first the tests that build books of their own (the longest), then those that
+    need no build, and last those that need the shared build, which meanwhile runs in
+    the background. Under ``--dist loadgroup``, each page's browser gates go to one
+    worker, so that a page is opened once (tests/test_browser.py caches each visit)."""
+    def rank(item) -> int:
+        if item.module.__name__ in LONG_FIRST:
+            return LONG_FIRST.index(item.module.__name__)
+        return len(LONG_FIRST) + bool(SHARED_FIXTURES & set(item.fixturenames))
+
+    items.sort(key=rank)  # stable: file order within each rank
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
