@@ -6,27 +6,30 @@ which documents it will read (``env-before-read-docs``), this extension:
 
 1. asks :mod:`book_extensions.reexecution` which of them must run (no current run in
    jupyter-cache; stale runs are dropped there, exactly as for a serial build);
-2. executes those chapters ``BOOK_JOBS`` at a time (default: every CPU), each in its own
-   kernel, in the chapter's folder, with the chapter's own dependency record, and with
-   myst-nb's execution settings (timeout, allow_errors, per-notebook overrides);
-3. stores each successful run in jupyter-cache, as myst-nb would have.
+2. starts running those chapters in a background thread, ``BOOK_JOBS`` at a time
+   (default: every CPU), in the order Sphinx reads them, each in its own kernel, in the
+   chapter's folder, with the chapter's own dependency record, and with myst-nb's
+   execution settings (timeout, allow_errors, per-notebook overrides), while Sphinx
+   goes on reading the pages before them;
+3. when Sphinx comes to such a chapter (``source-read``), waits for its run and stores
+   it in jupyter-cache, as myst-nb would have; myst-nb then finds it there.
 
-myst-nb then reads the chapters in order and finds every run in the cache. A chapter
-that fails is not stored: myst-nb runs it again itself, alone, and the build stops
-naming the chapter and the cell, exactly as a serial build does. ``BOOK_JOBS=1`` skips
-all this, leaving the serial path untouched.
+A chapter that fails is not stored: myst-nb runs it again itself, alone, and the build
+stops naming the chapter and the cell, exactly as a serial build does. ``BOOK_JOBS=1``
+skips all this, leaving the serial path untouched.
 
 Why not jupyter-cache's own parallel executor: it runs notebooks it has staged in its
 project, with one environment for all of them, so each chapter's kernel could not be
 told where to record what it reads; and it writes to the cache database from several
-processes. Here the kernels run in parallel, while one event loop in the build process
-drives them and alone writes to the cache.
+processes. Here the kernels run in parallel, while Sphinx's own thread alone writes to
+the cache.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -68,21 +71,57 @@ async def _execute(notebook, cwd: str, timeout, allow_errors: bool, env: dict) -
     return True, time.perf_counter() - start
 
 
-async def _execute_all(chapters: list, config, limit: int, kernel_env) -> dict:
-    slots = asyncio.Semaphore(limit)
+class RunAhead:
+    """Chapters running in a background thread (one event loop driving their kernels,
+    ``limit`` at a time, in the order Sphinx will read them) while Sphinx goes on."""
 
-    async def one(pending):
-        async with slots:
-            logger.info(f"Executing notebook ({limit} at a time)", location=pending.docname)
-            outcome = await _execute(pending.notebook, str(Path(pending.uri).parent),
-                                     config.execution_timeout, config.execution_allow_errors,
-                                     kernel_env(pending))
-            return pending, outcome
+    def __init__(self, due: list, config, limit: int, kernel_env):
+        self.due = {pending.docname: pending for pending in due}
+        self.done: dict[str, tuple[bool, float]] = {}
+        self._changed = threading.Condition()
+        self._tasks: list = []
+        self._loop = None
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._run_all(config, limit, kernel_env),),
+            name="book-chapters", daemon=True)
+        self._thread.start()
 
-    return dict((p.docname, (p, o)) for p, o in await asyncio.gather(*map(one, chapters)))
+    async def _run_all(self, config, limit: int, kernel_env) -> None:
+        self._loop = asyncio.get_running_loop()
+        slots = asyncio.Semaphore(limit)  # first come, first served: in reading order
+
+        async def one(pending):
+            outcome, start = (False, 0.0), time.perf_counter()
+            try:
+                async with slots:
+                    outcome = await _execute(pending.notebook, str(Path(pending.uri).parent),
+                                             config.execution_timeout,
+                                             config.execution_allow_errors, kernel_env(pending))
+            except BaseException:  # a dead kernel, cancelled: myst-nb runs it again
+                outcome = (False, time.perf_counter() - start)
+                raise
+            finally:
+                with self._changed:
+                    self.done[pending.docname] = outcome
+                    self._changed.notify_all()
+
+        self._tasks = [asyncio.ensure_future(one(p)) for p in self.due.values()]
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def wait(self, docname: str) -> tuple[bool, float]:
+        with self._changed:
+            self._changed.wait_for(lambda: docname in self.done)
+            return self.done[docname]
+
+    def stop(self) -> None:
+        """Cancel what still runs (the build ended early) and wait for the kernels to stop."""
+        if self._thread.is_alive() and self._loop is not None:
+            self._loop.call_soon_threadsafe(lambda: [task.cancel() for task in self._tasks])
+        self._thread.join(timeout=120)
 
 
 def execute_ahead(app, env, docnames: list[str]) -> None:
+    """Start running, in the background, every chapter this build must run."""
     tracker = reexecution.get_tracker(app)
     limit = jobs()
     config = env.mystnb_config
@@ -91,26 +130,45 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     due = [p for p in (tracker.prepare(docname) for docname in docnames) if p and not p.cached]
     if len(due) < 2:
         return  # nothing to gain: myst-nb runs a single chapter as fast
+    limit = min(limit, len(due))
+    for pending in due:
+        logger.info(f"Executing notebook ({limit} at a time)", location=pending.docname)
+    app._book_run_ahead = RunAhead(due, config, limit, tracker.kernel_env)
+
+
+def collect(app, docname: str, source: list[str]) -> None:
+    """Before myst-nb reads a chapter that runs ahead: wait for it, and cache its run
+    (only this thread writes to jupyter-cache)."""
+    ahead = getattr(app, "_book_run_ahead", None)
+    if ahead is None or docname not in ahead.due:
+        return
+    succeeded, seconds = ahead.wait(docname)
+    if not succeeded:
+        logger.info("Executing notebook failed; it runs again alone, to report where",
+                    location=docname)
+        return
     from jupyter_cache.base import CacheBundleIn
 
-    results = asyncio.run(_execute_all(due, config, min(limit, len(due)), tracker.kernel_env))
-    cache = tracker.cache()
-    for docname, (pending, (succeeded, seconds)) in sorted(results.items()):
-        if not succeeded:
-            logger.info("Executing notebook failed; it runs again alone, to report where",
-                        location=docname)
-            continue
-        record = cache.cache_notebook_bundle(
-            CacheBundleIn(pending.notebook, pending.uri, data={"execution_seconds": seconds}),
-            check_validity=False, overwrite=True)
-        run = tracker._read(tracker.run_path(pending.hashkey))
-        if run is not None:  # else the run counts as stale and myst-nb runs it again
-            tracker.store_record(docname, record.hashkey, run)
-        tracker.ran_ahead.add(docname)
-        logger.info(f"Executed notebook in {seconds:.2f} seconds", location=docname)
+    tracker, pending = reexecution.get_tracker(app), ahead.due[docname]
+    record = tracker.cache().cache_notebook_bundle(
+        CacheBundleIn(pending.notebook, pending.uri, data={"execution_seconds": seconds}),
+        check_validity=False, overwrite=True)
+    run = tracker._read(tracker.run_path(pending.hashkey))
+    if run is not None:  # else the run counts as stale and myst-nb runs it again
+        tracker.store_record(docname, record.hashkey, run)
+    tracker.ran_ahead.add(docname)
+    logger.info(f"Executed notebook in {seconds:.2f} seconds", location=docname)
+
+
+def stop(app, exception) -> None:
+    ahead = getattr(app, "_book_run_ahead", None)
+    if ahead is not None:
+        ahead.stop()
 
 
 def setup(app):
     app.setup_extension("book_extensions.reexecution")
     app.connect("env-before-read-docs", execute_ahead, priority=900)  # after every reordering
+    app.connect("source-read", collect, priority=400)  # before reexecution's source_read
+    app.connect("build-finished", stop)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

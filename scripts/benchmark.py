@@ -246,7 +246,7 @@ def time_test_command() -> tuple[float, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-tests", action="store_true",
                         help="do not time the test command (bash scripts/test.sh)")
     parser.add_argument("--workdir", type=Path, help="where to put the scratch copies")

@@ -210,8 +210,9 @@ def fresh_checkout(target: Path) -> Path:
     commit = git("rev-parse", "HEAD").strip()
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(target)], check=True)
     subprocess.run(["git", "-C", str(target), "checkout", "--quiet", commit], check=True)
-    edited = git("ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard")
-    for rel in filter(None, edited.split("\0")):
+    edited = (git("diff", "-z", "--name-only", "--no-renames", "HEAD")  # staged or not
+              + git("ls-files", "-z", "--others", "--exclude-standard"))  # new, not ignored
+    for rel in sorted(set(filter(None, edited.split("\0")))):
         source, copy = ROOT / rel, target / rel
         if source.is_file():
             copy.parent.mkdir(parents=True, exist_ok=True)
