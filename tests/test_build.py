@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -54,9 +55,15 @@ def test_the_offline_sandbox_really_blocks_the_network():
     assert "URLError" in probe.stderr, f"the probe failed for another reason:\n{probe.stderr}"
 
 
+@lru_cache(maxsize=None)
+def parsed(html: Path) -> tuple:
+    """Every toc page of the shared build, parsed once for all the tests here (read only)."""
+    return tuple((page, BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"),
+                                      "html.parser")) for page in toc_files())
+
+
 def pages(html: Path):
-    for page in toc_files():
-        yield page, BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    return parsed(html)
 
 
 def test_every_toc_entry_has_a_page(html):

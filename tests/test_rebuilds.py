@@ -1,10 +1,12 @@
-"""Rebuilds are fast and never stale: a real `jupyter-book build` of a trimmed copy of the
-book, edited step by step, runs exactly the chapters whose inputs changed.
+"""Rebuilds are fast and never stale: a real `jupyter-book build` of a small book, edited
+step by step, runs exactly the chapters whose inputs changed.
 
-The copy keeps three real chapters (the case at a glance, which reads the events
-dataset; the Data appendix, which reads every dataset; the glossary and bibliography
-they link to) and gets one more, `chapters/zz-probe`, with a dataset and a package module
-of its own, so that what each edit *should* re-run is known exactly.
+The book is the real one cut down to probe chapters whose inputs are known exactly:
+`chapters/zz-probe` reads a dataset and a package module of its own and draws a chart;
+`chapters/zz-events` reads the book's events dataset and cites a source;
+`chapters/zz-all` reads every dataset declared in data/datapackage.json, as the Data
+appendix does; `chapters/zz-sources` lists the sources cited. (The real chapters run
+in the shared strict build, tests/test_build.py and tests/test_chapters.py.)
 
 Each scenario is ONE test because its steps build on each other: every step edits the
 book the previous step left and builds it again. The two scenarios start from separate
@@ -20,9 +22,41 @@ from book_builds import (Builds, add_dataset, notebooks, replace_in, scratch_boo
                          write_chapter)
 
 PROBE = "chapters/zz-probe"
-DATA_PAGE = "chapters/90-data"  # documents every dataset, so it reads every CSV
-FIRST = "chapters/00-case-at-a-glance"  # reads the events dataset
-PAGES = [FIRST, PROBE, DATA_PAGE, "chapters/95-glossary", "chapters/99-bibliography"]
+EVENTS = "chapters/zz-events"  # reads the events dataset
+ALL = "chapters/zz-all"  # reads every dataset
+SOURCES = "chapters/zz-sources"
+PAGES = [PROBE, EVENTS, ALL, SOURCES]
+CITED = "torrentfreak2018settles"
+
+EVENTS_BODY = f"""
+# Events
+
+The case ended in a settlement {{cite:p}}`{CITED}`.
+
+```{{code-cell}} ipython3
+from als_explainer import load
+
+print(f"{{len(load('events'))}} events")
+```
+"""
+
+ALL_BODY = """
+# Every dataset
+
+```{code-cell} ipython3
+from als_explainer import load
+from als_explainer.data import dataset_names
+
+print({name: len(load(name)) for name in dataset_names()})
+```
+"""
+
+SOURCES_BODY = """
+# Sources
+
+```{bibliography}
+```
+"""
 
 PROBE_BODY = """
 # Probe
@@ -62,13 +96,15 @@ PROBE_CSV = "id,value,source\nfirst,1,torrentfreak2018settles\nsecond,2,cmu2018s
 def cold_probe_book(tmp_path) -> Builds:
     """A trimmed book with the probe chapter, built once cold (every chapter runs)."""
     book = scratch_book(tmp_path / "book")
-    write_chapter(book, PROBE, PROBE_BODY)
+    for page, body in ((PROBE, PROBE_BODY), (EVENTS, EVENTS_BODY), (ALL, ALL_BODY)):
+        write_chapter(book, page, body)
+    (book / f"{SOURCES}.md").write_text(SOURCES_BODY, encoding="utf-8")  # a plain page
     set_toc(book, PAGES)
     add_dataset(book, "probe", PROBE_CSV, PROBE_FIELDS)
     (book / "als_explainer" / "probe_helper.py").write_text(
         "def doubled(values):\n    return [2 * v for v in values]\n", encoding="utf-8")
     builds = Builds(book)
-    assert builds.executed() == notebooks(book) == {FIRST, PROBE, DATA_PAGE}, "cold build"
+    assert builds.executed() == notebooks(book) == {PROBE, EVENTS, ALL}, "cold build"
     assert probe_total(builds) in probe_page(builds), "the page is stale"
     return builds
 
@@ -119,7 +155,7 @@ def test_edits_to_chapters_code_and_charts_rerun_only_what_they_touch(tmp_path):
     replace_in(page, "ax.bar(", "ax.barh(")
     assert builds.executed() == {PROBE}, "code edit before the data edit"
     replace_in(builds.book / "data" / "probe.csv", "first,1,", "first,4,")
-    assert builds.executed() == {PROBE, DATA_PAGE}, "data edit"
+    assert builds.executed() == {PROBE, ALL}, "data edit"
     replace_in(page, "ax.barh(", "ax.bar(")
     assert builds.executed() == {PROBE}, "the stale run of the earlier code was served"
     assert probe_total(builds) in probe_page(builds), "the page is stale"
@@ -129,15 +165,15 @@ def test_edits_to_data_schema_and_sources_rerun_exactly_their_readers(tmp_path):
     builds = cold_probe_book(tmp_path)
     book = builds.book
 
-    # A data file: exactly the chapters that read it run (not FIRST), with the new data.
+    # A data file: exactly the chapters that read it run (not EVENTS), with the new data.
     replace_in(book / "data" / "probe.csv", "second,2,", "second,5,")
-    assert builds.executed() == {PROBE, DATA_PAGE}, "data edit"
+    assert builds.executed() == {PROBE, ALL}, "data edit"
     assert probe_total(builds) in probe_page(builds), "the page shows the old data"
 
     # One dataset's schema: only the chapters using that dataset run.
     replace_in(book / "data" / "datapackage.json",
                '"description": "A number."', '"description": "A whole number."')
-    assert builds.executed() == {PROBE, DATA_PAGE}, "schema edit re-ran other chapters"
+    assert builds.executed() == {PROBE, ALL}, "schema edit re-ran other chapters"
 
     # A new source in the bibliography: nothing runs.
     with open(book / "references.bib", "a", encoding="utf-8") as bib:
@@ -149,7 +185,7 @@ def test_edits_to_data_schema_and_sources_rerun_exactly_their_readers(tmp_path):
     replace_in(book / "references.bib", "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit}}",
                "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit (probe edit)}}")
     assert builds.executed() == set(), "edited source"
-    for page in ("chapters/99-bibliography", FIRST):
+    for page in (SOURCES, EVENTS):
         text = (book / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
         assert "(probe edit)" in text, f"{page} still shows the old title"
 
@@ -162,4 +198,4 @@ def test_edits_to_data_schema_and_sources_rerun_exactly_their_readers(tmp_path):
     replace_in(book / "data" / "events.csv",
                "Tiger Media moves to dismiss the first amended complaint",
                "Tiger Media moves to dismiss the first amended complaint (edited)")
-    assert builds.executed() == {PROBE, FIRST, DATA_PAGE}, "edit to the newly read dataset"
+    assert builds.executed() == {PROBE, EVENTS, ALL}, "edit to the newly read dataset"
