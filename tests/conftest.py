@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -104,9 +105,13 @@ def _start_shared_build(request, tmp_path_factory):
             [sys.executable, str(Path(__file__).with_name("book_builds.py")), "shared-build",
              str(folder)], stdout=runner_log, stderr=subprocess.STDOUT, start_new_session=True)
     yield
-    # Other workers may still be waiting for it: let it finish, unless the run is stopping.
-    if request.session.shouldfail or request.session.shouldstop:
-        process.terminate()
+    # Other workers may still be waiting for it: let it finish, unless the run is stopping
+    # (then stop the whole process group: the runner, the build and its kernels).
+    session = request.session
+    stopping = session.shouldfail or session.shouldstop or \
+        getattr(session, "exitstatus", None) == pytest.ExitCode.INTERRUPTED
+    if stopping and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
     process.wait()
 
 
