@@ -256,6 +256,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows while it runs
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="als-benchmark-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -282,6 +283,7 @@ def main() -> int:
         serial = min(serial, seconds)
         seconds, cold_ran, _ = build(book)
         cold = min(cold, seconds)
+        print(f"cold builds, round {attempt + 1}: BOOK_JOBS=1 {serial:.1f} s, parallel {cold:.1f} s (best so far)")
     parallel_ratio = cold / serial
     if parallel_ratio > PARALLEL_RATIO:
         failures.append(f"cold build in parallel: {parallel_ratio:.2f} of the serial one "
