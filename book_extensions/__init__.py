@@ -6,6 +6,8 @@ Each module is one extension, registered in ``_config.yml`` under
 
 - :mod:`book_extensions.reexecution`: re-run exactly the chapters whose inputs changed,
   from what each chapter's kernel recorded with :mod:`book_extensions.dependencies`;
+- :mod:`book_extensions.parallel_execution`: execute the chapters a build must run several
+  at a time (``BOOK_JOBS``, default every CPU) before Sphinx reads them;
 - :mod:`book_extensions.search_ranking`: rank search results by how much a page talks
   about the words searched for;
 - :mod:`book_extensions.reader_fixes`: repairs for readers and screen readers, and the

@@ -76,6 +76,7 @@ class Pending:
     cached: bool
     notebook: object
     started: float
+    docname: str = ""
 
 
 class Tracker:
@@ -87,6 +88,8 @@ class Tracker:
         self.cache_path = Path(app.env.mystnb_config.execution_cache_path)
         self.state = self.cache_path / STATE_DIR
         self.pending: dict[str, Pending] = {}
+        #: Chapters book_extensions.parallel_execution ran before Sphinx read them.
+        self.ran_ahead: set[str] = set()
         self._saved_environ: dict[str, str | None] = {}
         self._memo: dict = {}
 
@@ -136,6 +139,61 @@ class Tracker:
 
         return get_cache(str(self.cache_path))
 
+    def prepare(self, docname: str, text: str | None = None) -> Pending | None:
+        """The chapter ``docname`` as myst-nb will hash it, after dropping every cached run
+        of it that is stale; None for a page that does not execute in cache mode.
+        ``text`` is its source as Sphinx read it (read from disk if not given)."""
+        from myst_nb.core.read import create_nb_reader
+
+        env = self.app.env
+        config = env.mystnb_config
+        path = str(Path(env.doc2path(docname)))
+        if text is None:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        reader = create_nb_reader(path, env.myst_config, config, text)
+        if reader is None:
+            return None  # a plain page: nothing runs
+        notebook = reader.read(text)
+        overrides = notebook.metadata.get(config.metadata_key, {})
+        if overrides.get("execution_mode", config.execution_mode) != "cache":
+            return None
+        kernel = notebook.metadata.get("kernelspec", {}).get("name")
+        if kernel is not None:  # the same aliasing myst-nb applies before hashing
+            import re
+
+            for pattern, alias in (config.kernel_rgx_aliases or {}).items():
+                if re.fullmatch(pattern, kernel):
+                    notebook.metadata["kernelspec"]["name"] = alias
+                    break
+
+        cache = self.cache()
+        _, hashkey = cache.create_hashed_notebook(notebook)
+        cached = False
+        for record in cache.list_cache_records():
+            if record.uri != path and record.hashkey != hashkey:
+                continue
+            reasons = self.changes(record.hashkey)
+            if reasons:
+                _remove(cache, record)
+                if record.hashkey == hashkey:
+                    logger.info(f"[dependencies] {docname}: {'; '.join(reasons)}; running it again")
+            elif record.hashkey == hashkey:
+                cached = True
+        return Pending(hashkey, path, cached, notebook, time.time(), docname)
+
+    def store_record(self, docname: str, hashkey: str, run: dict) -> None:
+        """Keep what a run of ``docname`` read (its kernel's ``run``) beside the cache
+        record ``hashkey`` of that run."""
+        self._write(self.record_path(hashkey),
+                    {"doc": docname, "source": _relative(self.app, docname), **run})
+
+    def kernel_env(self, pending: Pending) -> dict[str, str]:
+        """The environment of a kernel that runs ``pending`` outside myst-nb
+        (book_extensions.parallel_execution): it records into the chapter's run file."""
+        run = self.run_path(pending.hashkey)
+        run.unlink(missing_ok=True)
+        return dict(os.environ, **{dependencies.ENV_RECORD: str(run)})
+
     # -- environment of the kernels ------------------------------------------------------
 
     def set_environ(self, name: str, value: str | None) -> None:
@@ -155,7 +213,8 @@ class Tracker:
         self._saved_environ.clear()
 
 
-def _tracker(app) -> Tracker | None:
+def get_tracker(app) -> Tracker | None:
+    """The dependency tracker of this build (None when chapters are not cached)."""
     return getattr(app, "_als_dependency_tracker", None)
 
 
@@ -186,7 +245,7 @@ def builder_inited(app) -> None:
 
 def env_get_outdated(app, env, added, changed, removed) -> list[str]:
     """Chapters whose text is unchanged but whose inputs or charts changed."""
-    tracker = _tracker(app)
+    tracker = get_tracker(app)
     if tracker is None:
         return []
     from myst_nb.sphinx_ import NbMetadataCollector
@@ -220,47 +279,16 @@ def bibliography_changed(app, env, added, changed, removed) -> list[str]:
 
 def source_read(app, docname: str, source: list[str]) -> None:
     """Drop every stale cached run of this chapter, and prepare its kernel's record."""
-    tracker = _tracker(app)
+    tracker = get_tracker(app)
     if tracker is None:
         return
-    from myst_nb.core.read import create_nb_reader
-
-    env = app.env
-    config = env.mystnb_config
-    path = str(Path(env.doc2path(docname)))
-    reader = create_nb_reader(path, env.myst_config, config, source[0])
-    if reader is None:
-        return  # a plain page: nothing runs
-    notebook = reader.read(source[0])
-    overrides = notebook.metadata.get(config.metadata_key, {})
-    if overrides.get("execution_mode", config.execution_mode) != "cache":
+    pending = tracker.prepare(docname, source[0])
+    if pending is None:
         return
-    kernel = notebook.metadata.get("kernelspec", {}).get("name")
-    if kernel is not None:  # the same aliasing myst-nb applies before hashing
-        import re
-
-        for pattern, alias in (config.kernel_rgx_aliases or {}).items():
-            if re.fullmatch(pattern, kernel):
-                notebook.metadata["kernelspec"]["name"] = alias
-                break
-
-    cache = tracker.cache()
-    _, hashkey = cache.create_hashed_notebook(notebook)
-    cached = False
-    for record in cache.list_cache_records():
-        if record.uri != path and record.hashkey != hashkey:
-            continue
-        reasons = tracker.changes(record.hashkey)
-        if reasons:
-            _remove(cache, record)
-            if record.hashkey == hashkey:
-                logger.info(f"[dependencies] {docname}: {'; '.join(reasons)}; running it again")
-        elif record.hashkey == hashkey:
-            cached = True
-
-    run = tracker.run_path(hashkey)
-    run.unlink(missing_ok=True)
-    tracker.pending[docname] = Pending(hashkey, path, cached, notebook, time.time())
+    run = tracker.run_path(pending.hashkey)
+    if docname not in tracker.ran_ahead:  # else its kernel's record is there, keep it
+        run.unlink(missing_ok=True)
+    tracker.pending[docname] = pending
     # Set even for a cached run: should myst-nb execute it after all, it is recorded.
     tracker.set_environ(dependencies.ENV_RECORD, str(run))
 
@@ -276,7 +304,7 @@ def _remove(cache, record) -> None:
 
 def doctree_read(app, doctree) -> None:
     """After a chapter ran, store what its kernel recorded next to its cache record."""
-    tracker = _tracker(app)
+    tracker = get_tracker(app)
     if tracker is None:
         return
     docname = app.env.docname
@@ -298,8 +326,7 @@ def doctree_read(app, doctree) -> None:
                      and r.created.replace(tzinfo=UTC).timestamp() >= pending.started - 1]
             current = max(fresh, key=lambda r: r.created, default=None)
         if current is not None:
-            tracker._write(tracker.record_path(current.hashkey),
-                           {"doc": docname, "source": _relative(app, docname), **run})
+            tracker.store_record(docname, current.hashkey, run)
         for path in run.get("writes", []):
             logger.warning(f"{_relative(app, docname)} wrote {path} while it ran; the build "
                            "may only write charts into figures/ (through publish()) and "
@@ -315,7 +342,7 @@ def doctree_read(app, doctree) -> None:
 
 def check_consistency(app, env) -> None:
     """Two chapters writing the same chart would overwrite each other on every build."""
-    tracker = _tracker(app)
+    tracker = get_tracker(app)
     if tracker is None:
         return
     writers: dict[str, list[str]] = {}
@@ -331,7 +358,7 @@ def check_consistency(app, env) -> None:
 
 
 def build_finished(app, exception) -> None:
-    tracker = _tracker(app)
+    tracker = get_tracker(app)
     if tracker is None:
         return
     tracker.restore_environ()

@@ -29,9 +29,14 @@ fi
 
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
+# Independent tests run side by side (pytest-xdist), one worker per CPU; TEST_JOBS=0 runs
+# them in this one process. --dist loadgroup keeps each page's browser gates on one
+# worker (tests/conftest.py). The shared strict build starts once, in the background.
+jobs=(-n "${TEST_JOBS:-auto}" --dist loadgroup)
+
 status=0
 ruff check --quiet .   # lint first: a ruff finding fails the test command (pyproject.toml)
-python3 -m pytest "$@" || status=$?
+python3 -m pytest "${jobs[@]}" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "scripts/test.sh: pytest collected no tests; that is a failure, not a pass." >&2
   exit 1

@@ -1,19 +1,42 @@
-"""Helpers for tests that run the real ``jupyter-book build`` on scratch copies of the book
-and measure which chapters it executed (tests/test_rebuilds.py, tests/test_failures.py)."""
+"""Helpers for tests that run the real ``jupyter-book build``: the one shared strict build
+of a fresh checkout (see tests/conftest.py), and the small trimmed books on which the
+rebuild and failure scenarios run (tests/test_rebuilds.py, tests/test_failures.py).
+
+Run as a script, it makes the shared build (conftest.py starts it in the background):
+
+    python3 tests/book_builds.py shared-build DIR
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
+import sys
+import sysconfig
+import time
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from conftest import JUPYTER_BOOK, copy_book
+ROOT = Path(__file__).resolve().parents[1]
+# The jupyter-book next to this interpreter, so tests use the environment they run in.
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+# Never copied into a scratch book: build output, caches, tooling.
+SKIP = shutil.ignore_patterns("_build", ".git", "node_modules", ".pytest_cache", "__pycache__",
+                              "*.egg-info", ".venv", "venv", "*.svg")
+
+
+def copy_book(target: Path) -> Path:
+    """A full copy of the book's sources at ``target`` (no build output, no figures)."""
+    shutil.copytree(ROOT, target, ignore=SKIP)
+    return target
+
 
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 EXECUTING = re.compile(r"^(\S+?)\.(?:md|ipynb): Executing notebook", re.M)
@@ -74,9 +97,10 @@ class Builds:
 
 def notebooks(book: Path) -> set[str]:
     """Every page of the book's table of contents that has code cells."""
-    from conftest import page_source, toc_files
+    from als_explainer.paths import page_source, toc_pages
 
-    return {page for page in toc_files(book) if "```{code-cell}" in page_source(page, book).read_text(encoding="utf-8")}
+    return {page for page in toc_pages(book)
+            if "```{code-cell}" in page_source(page, book).read_text(encoding="utf-8")}
 
 
 def set_toc(book: Path, pages: list[str]) -> None:
@@ -86,14 +110,6 @@ def set_toc(book: Path, pages: list[str]) -> None:
                                       encoding="utf-8")
     toc = {"format": "jb-book", "root": "zz-index", "chapters": [{"file": p} for p in pages]}
     (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-
-
-def add_to_toc(book: Path, page: str) -> None:
-    """Append ``page`` to the last part of the book's table of contents."""
-    path = book / "_toc.yml"
-    toc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    (toc["parts"][-1]["chapters"] if "parts" in toc else toc["chapters"]).append({"file": page})
-    path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
 
 def add_dataset(book: Path, name: str, csv: str, fields: list[dict]) -> None:
@@ -125,6 +141,7 @@ kernelspec:
 
 def write_chapter(book: Path, page: str, body: str) -> Path:
     path = book / f"{page}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(FRONT_MATTER + body, encoding="utf-8")
     return path
 
@@ -167,3 +184,119 @@ def offline_wrapper() -> tuple:
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return ()
     return wrapper if probe.returncode == 0 else ()
+
+
+# --------------------------------------------------------------------------- the shared build
+
+#: The README's build command (tests/test_build.py checks that the README says exactly this).
+README_VENV = "python3.11 -m venv .venv && . .venv/bin/activate"
+README_BUILD = "jupyter-book build -W -n --keep-going ."
+#: Not the book's sources: never compared before and after a build.
+NOT_SOURCES = {".git", ".venv", "_build", "figures", "__pycache__"}
+
+
+def fresh_checkout(target: Path) -> Path:
+    """What a newcomer has after ``git clone``: the repository's current commit, plus the
+    working tree's uncommitted edits (there are none in CI, which runs in a fresh clone;
+    a developer's tests see their edits). Ignored files (build output, caches, a venv)
+    never come along. Outside a git repository, a plain copy."""
+    if not (ROOT / ".git").exists():
+        return copy_book(target)
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                              check=True).stdout
+
+    commit = git("rev-parse", "HEAD").strip()
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(target)], check=True)
+    subprocess.run(["git", "-C", str(target), "checkout", "--quiet", commit], check=True)
+    edited = (git("diff", "-z", "--name-only", "--no-renames", "HEAD")  # staged or not
+              + git("ls-files", "-z", "--others", "--exclude-standard"))  # new, not ignored
+    for rel in sorted(set(filter(None, edited.split("\0")))):
+        source, copy = ROOT / rel, target / rel
+        if source.is_file():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
+        elif copy.is_file() or copy.is_symlink():
+            copy.unlink()
+    return target
+
+
+def venv_as_the_readme_makes_it(book: Path) -> Path:
+    """``python3.11 -m venv .venv`` inside the checkout (run with this interpreter, so
+    that the packages below fit it), then the packages the README installs into it.
+
+    The README installs them with ``pip install -r requirements.txt``, which takes
+    minutes and the network. Instead, every file of this interpreter's site-packages
+    (the same pinned requirements; scripts/test.sh installed them) is hard-linked into the
+    venv's site-packages, and the checkout is put on the venv's path as ``pip install
+    -e .`` would. What the build meets inside the checkout is what a newcomer's build
+    meets: a .venv/ full of packages, with jupyter-book's template notebooks and hundreds
+    of licence .md files. The build then runs with the venv active, on its Python.
+    """
+    subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=book, check=True)
+    venv = book / ".venv"
+    python = venv / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    shutil.rmtree(site)
+    installed = Path(sysconfig.get_paths()["purelib"])
+    if subprocess.run(["cp", "-al", str(installed), str(site)], capture_output=True).returncode:
+        shutil.rmtree(site, ignore_errors=True)  # another file system: copy instead of linking
+        shutil.copytree(installed, site, symlinks=True)
+    for own in [*site.glob("__editable__*als_explainer*"), *site.glob("als_explainer*")]:
+        shutil.rmtree(own) if own.is_dir() else own.unlink()
+    (site / "book-checkout.pth").write_text(f"{book}\n", encoding="utf-8")
+    script = venv / "bin" / "jupyter-book"  # the console script pip would write
+    script.write_text(f"#!{python}\nimport sys\nfrom jupyter_book.cli.main import main\n"
+                      "sys.exit(main())\n", encoding="utf-8")
+    script.chmod(0o755)
+    return venv
+
+
+def source_digests(book: Path) -> dict[str, str]:
+    """Every source file of a book (not build output, charts or the venv) and its hash."""
+    digests = {}
+    for folder, subfolders, files in os.walk(book):
+        subfolders[:] = [name for name in subfolders if name not in NOT_SOURCES]
+        for name in files:
+            path = Path(folder, name)
+            digests[path.relative_to(book).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dict(sorted(digests.items()))
+
+
+def make_shared_build(folder: Path) -> None:
+    """Fresh checkout, venv inside it, the README's build command with that venv active,
+    offline. Writes ``book/``, ``sources.json`` (before the build), ``build.log`` and,
+    last, ``result.json`` (its appearance says the build is over)."""
+    log = folder / "build.log"
+    returncode, start = -1, time.perf_counter()
+    try:
+        book = fresh_checkout(folder / "book")
+        venv_as_the_readme_makes_it(book)
+        (folder / "sources.json").write_text(json.dumps(source_digests(book)), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "ALS_BOOK_ROOT", "VIRTUAL_ENV")}
+        env.update(offline_env())
+        start = time.perf_counter()
+        with open(log, "w", encoding="utf-8") as out:
+            returncode = subprocess.run(
+                [*offline_wrapper(), "bash", "-c", f". .venv/bin/activate && {README_BUILD}"],
+                cwd=book, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=1800,
+            ).returncode
+    except Exception:
+        import traceback
+
+        with open(log, "a", encoding="utf-8") as out:
+            out.write("\nPreparing or running the shared build failed:\n" + traceback.format_exc())
+    result = folder / "result.json"
+    result.with_suffix(".tmp").write_text(json.dumps(
+        {"returncode": returncode, "seconds": round(time.perf_counter() - start, 1)}), encoding="utf-8")
+    os.replace(result.with_suffix(".tmp"), result)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["shared-build"] and len(sys.argv) == 3:
+        make_shared_build(Path(sys.argv[2]))
+    else:
+        sys.exit(__doc__)

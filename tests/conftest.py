@@ -1,29 +1,44 @@
-"""Shared fixtures: scratch copies of the book, and one strict build for every HTML test."""
+"""Shared fixtures. For anyone adding a test that looks at the built book:
+
+- ``html`` (session): ``_build/html`` of the one shared strict build. ``built_book``
+  (session): the checkout it was built in (``built_book / "data"`` etc.). Read them,
+  never write into them: every test of the run sees the same build.
+- ``shared_build`` (session): that build's exit status, log text and the digests of the
+  sources before it ran (``built_book``/``html`` fail the test if the build failed).
+
+The shared build is the README followed to the letter: a fresh clone of the repository
+(plus uncommitted edits), a ``.venv/`` made inside it as the README says, the README's
+strict build command with that venv active, and no network (tests/book_builds.py,
+``make_shared_build``). It is made ONCE per test run, however many pytest-xdist
+workers there are: the first worker whose tests need it starts it in the background
+(claiming a folder in the run's shared temporary directory), and every worker waits for
+its ``result.json``. Tests that do not need it run meanwhile.
+
+A test that must build a book of its own (an edit, a breakage) builds a small trimmed
+copy instead (``book_builds.scratch_book`` + ``set_toc``): seconds, not minutes.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from als_explainer.paths import page_source as _page_source
 from als_explainer.paths import toc_pages
+from book_builds import JUPYTER_BOOK, ROOT, SKIP, copy_book  # noqa: F401  (re-exported)
 
-ROOT = Path(__file__).resolve().parents[1]
-# The jupyter-book next to this interpreter, so tests use the environment they run in.
-JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
-# Never copied into a scratch book: build output, caches, tooling.
-SKIP = shutil.ignore_patterns("_build", ".git", "node_modules", ".pytest_cache", "__pycache__",
-                              "*.egg-info", ".venv", "venv", "*.svg")
-
-
-def copy_book(target: Path) -> Path:
-    """A full copy of the book's sources at ``target`` (no build output, no figures)."""
-    shutil.copytree(ROOT, target, ignore=SKIP)
-    return target
+SHARED_FIXTURES = {"shared_build", "built_book", "html"}
+BUILD_TIMEOUT = 1800
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
@@ -39,21 +54,8 @@ def run_build(book: Path, *extra: str) -> subprocess.CompletedProcess:
     """``jupyter-book build -W -n --keep-going`` on ``book``; output captured for messages."""
     return subprocess.run(
         [JUPYTER_BOOK, "build", "-W", "-n", "--keep-going", *extra, str(book)],
-        capture_output=True, text=True, timeout=1800,
+        capture_output=True, text=True, timeout=BUILD_TIMEOUT,
     )
-
-
-def snapshot(book: Path) -> dict[str, bytes]:
-    """Every source file of a book (not build output or figures) and its bytes."""
-    return {
-        p.relative_to(book).as_posix(): p.read_bytes()
-        for p in book.rglob("*")
-        if p.is_file() and not {"_build", "figures", "__pycache__"} & set(p.relative_to(book).parts)
-    }
-
-
-# Sources of each scratch book as they were just before it was built.
-SOURCES_BEFORE_BUILD: dict[Path, dict[str, bytes]] = {}
 
 
 @pytest.fixture
@@ -66,21 +68,116 @@ def scratch(tmp_path) -> Path:
     return tmp_path
 
 
+# --------------------------------------------------------------------------- the shared build
+
+
+@dataclass
+class SharedBuild:
+    book: Path
+    returncode: int
+    seconds: float
+    log: str
+    sources_before: dict[str, str]
+
+
+def _run_root(tmp_path_factory) -> Path:
+    """The temporary folder of this whole test run: under xdist each worker's basetemp
+    is ``<run>/popen-gwN``, so the run's folder is its parent."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_shared_build(request, tmp_path_factory):
+    """Start the shared build in the background as soon as a worker that has tests
+    needing it starts, unless another worker already did."""
+    if not any(SHARED_FIXTURES & set(item.fixturenames) for item in request.session.items):
+        yield
+        return
+    folder = _run_root(tmp_path_factory) / "shared-build"
+    try:
+        folder.mkdir()  # atomic: exactly one worker gets to start the build
+    except FileExistsError:
+        yield
+        return
+    with open(folder / "runner.log", "w", encoding="utf-8") as runner_log:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("book_builds.py")), "shared-build",
+             str(folder)], stdout=runner_log, stderr=subprocess.STDOUT, start_new_session=True)
+    yield
+    # Other workers may still be waiting for it: let it finish, unless the run is stopping
+    # (then stop the whole process group: the runner, the build and its kernels).
+    session = request.session
+    stopping = session.shouldfail or session.shouldstop or \
+        getattr(session, "exitstatus", None) == pytest.ExitCode.INTERRUPTED
+    if stopping and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    process.wait()
+
+
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
-    """One cold, strict build of a scratch copy of the book, shared by every HTML test."""
-    book = copy_book(tmp_path_factory.mktemp("book") / "book")
-    SOURCES_BEFORE_BUILD[book] = snapshot(book)
-    result = run_build(book)
-    if result.returncode != 0:
-        pytest.fail(
-            "strict build failed (jupyter-book build -W -n --keep-going):\n"
-            + result.stdout[-6000:] + result.stderr[-6000:],
-            pytrace=False,
-        )
-    return book
+def shared_build(tmp_path_factory) -> SharedBuild:
+    folder = _run_root(tmp_path_factory) / "shared-build"
+    result = folder / "result.json"
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not result.exists():
+        if time.monotonic() > deadline or not folder.exists():
+            pytest.fail(f"the shared build never finished (see {folder})", pytrace=False)
+        time.sleep(0.5)
+    outcome = json.loads(result.read_text(encoding="utf-8"))
+    sources = folder / "sources.json"
+    log = folder / "build.log"
+    return SharedBuild(
+        book=folder / "book",
+        returncode=outcome["returncode"],
+        seconds=outcome["seconds"],
+        log=re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace"))
+        if log.exists() else "",
+        sources_before=json.loads(sources.read_text(encoding="utf-8")) if sources.exists() else {},
+    )
+
+
+@pytest.fixture(scope="session")
+def built_book(shared_build) -> Path:
+    """The checkout of the one strict build, shared by every test that inspects the site."""
+    if shared_build.returncode != 0:
+        pytest.fail("the shared strict build failed (" + shared_build.book.as_posix()
+                    + "):\n" + shared_build.log[-8000:], pytrace=False)
+    return shared_build.book
 
 
 @pytest.fixture(scope="session")
 def html(built_book) -> Path:
     return built_book / "_build" / "html"
+
+
+# --------------------------------------------------------------------------- order
+
+
+# Tests that build books of their own, longest first.
+LONG_FIRST = ["test_rebuilds", "test_failures"]
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects, so ``-m "not build"`` sees the marks
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs the shared build ``build``; run first the tests that
+    build books of their own (the longest), then those that need no build, and last
+    those that need the shared build, which meanwhile runs in the background. Under
+    ``--dist loadgroup``, each page's browser gates go to one worker, so that a page is
+    opened once (tests/test_browser.py caches each visit)."""
+    for item in items:
+        if SHARED_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.build)
+
+    def rank(item) -> int:
+        if item.module.__name__ in LONG_FIRST:
+            return LONG_FIRST.index(item.module.__name__)
+        return len(LONG_FIRST) + bool(SHARED_FIXTURES & set(item.fixturenames))
+
+    items.sort(key=rank)  # stable: file order within each rank
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        page = getattr(getattr(item, "callspec", None), "params", {}).get("page")
+        if item.module.__name__ == "test_browser" and isinstance(page, str):
+            item.add_marker(pytest.mark.xdist_group(f"browser:{page}"))

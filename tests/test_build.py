@@ -1,15 +1,23 @@
-"""The strict HTML build: a page per toc entry, captioned figures with real alt text,
-no leaked warnings, nothing fetched from the network, and sources left untouched."""
+"""The shared strict build (tests/conftest.py): the README's commands work in a fresh
+clone with a venv inside it, offline, every chapter runs, and the HTML has a page per toc
+entry, captioned figures with real alt text, no leaked warnings, nothing fetched from the
+network, and sources left untouched."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SOURCES_BEFORE_BUILD, snapshot, toc_files
+from book_builds import (EXECUTING, README_BUILD, README_VENV, ROOT, docname, notebooks,
+                         offline_env, offline_wrapper, source_digests)
+from conftest import toc_files
 
 pytestmark = pytest.mark.build
 
@@ -17,9 +25,45 @@ WARNING_TEXT = re.compile(r"\b\w*Warning\b[:(]|Traceback \(most recent call last
 HASHLIKE = re.compile(r"^[0-9a-f]{16,}(\.\w+)?$")
 
 
+def test_readme_commands_build_a_fresh_clone_with_a_venv_inside(shared_build):
+    # The shared build is made as the README says (tests/book_builds.py): these are the
+    # README's words, and the venv really holds pages a careless build would read.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert README_VENV in readme and README_BUILD in readme, "the README's commands changed"
+    venv = shared_build.book / ".venv"
+    assert list(venv.glob("lib/python3*/site-packages/jupyter_book/book_template/*.ipynb")), \
+        "the venv in the checkout holds no notebooks: the test would prove nothing"
+    assert shared_build.returncode == 0, \
+        f"the README's strict build failed with .venv/ in the checkout:\n{shared_build.log[-8000:]}"
+    ran = [path for path in EXECUTING.findall(shared_build.log) if "/.venv/" in path]
+    pages = list((shared_build.book / "_build" / "html" / ".venv").rglob("*.html"))
+    assert not (ran or pages), f"the build read .venv/: ran {ran[:5]}, wrote {pages[:5]}"
+
+
+def test_cold_build_without_network_runs_every_chapter(built_book, shared_build):
+    ran = {docname(built_book, path) for path in EXECUTING.findall(shared_build.log)}
+    assert ran == notebooks(built_book), f"executed {sorted(ran)}"
+
+
+def test_the_offline_sandbox_really_blocks_the_network():
+    # Guards the test above: the same wrapper and proxies must stop an HTTP request.
+    probe = subprocess.run(
+        [*offline_wrapper(), sys.executable, "-c",
+         "import urllib.request; urllib.request.urlopen('https://pypi.org/simple/', timeout=10)"],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ, **offline_env()))
+    assert probe.returncode != 0, "a request got through the offline sandbox"
+    assert "URLError" in probe.stderr, f"the probe failed for another reason:\n{probe.stderr}"
+
+
+@lru_cache(maxsize=None)
+def parsed(html: Path) -> tuple:
+    """Every toc page of the shared build, parsed once for all the tests here (read only)."""
+    return tuple((page, BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"),
+                                      "html.parser")) for page in toc_files())
+
+
 def pages(html: Path):
-    for page in toc_files():
-        yield page, BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    return parsed(html)
 
 
 def test_every_toc_entry_has_a_page(html):
@@ -85,10 +129,11 @@ def test_chart_files_written_to_figures(built_book):
     assert svgs, "the build wrote no chart into figures/"
 
 
-def test_build_changes_no_source_file(built_book):
+def test_build_changes_no_source_file(built_book, shared_build):
     # Everything outside _build/ and figures/ must be byte-identical after the build:
     # nothing written into chapters/ or data/, nothing added, nothing removed.
-    before, after = SOURCES_BEFORE_BUILD[built_book], snapshot(built_book)
+    before, after = shared_build.sources_before, source_digests(built_book)
+    assert before, "no record of the sources before the build"
     changed = sorted(f for f in before.keys() & after.keys() if before[f] != after[f])
     added, removed = sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys())
     assert not (changed or added or removed), f"changed {changed}, added {added}, removed {removed}"

@@ -3,52 +3,23 @@ exactly what is wrong and where (file, row and column; chapter and cell; chapter
 
 Each test builds a scratch copy of the book cut down to the pages that matter, so a
 failing build takes seconds. The Data appendix (chapters/90-data) loads every dataset,
-so it is the chapter that meets a broken CSV whatever chapters the book has.
+so it is the chapter that meets a broken CSV whatever chapters the book has. One broken
+CSV goes through a real build; the loader's message for every kind of defect is tested
+in process (tests/test_data.py).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import pytest
 
 from book_builds import build, output, replace_in, scratch_book, set_toc, write_chapter
+from datafiles import read_rows, write_rows
 
 DATA_PAGE = ["chapters/90-data", "chapters/99-bibliography"]
 PLAIN_PAGES = ["chapters/95-glossary", "chapters/99-bibliography"]
-
-
-def edit_events(book: Path, change) -> None:
-    """Apply ``change(rows)`` to data/events.csv (rows[0] is the header)."""
-    path = book / "data" / "events.csv"
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    change(rows)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-def set_cell(row: int, column: str, value: str):
-    def change(rows):
-        rows[row][rows[0].index(column)] = value
-    return change
-
-
-def copy_id(source_row: int, row: int):
-    def change(rows):
-        rows[row][0] = rows[source_row][0]
-    return change
-
-
-def drop_column(column: str):
-    def change(rows):
-        index = rows[0].index(column)
-        for row in rows:
-            del row[index]
-    return change
 
 
 def first_cell_line(book: Path, page: str, number: int = 1) -> int:
@@ -63,60 +34,55 @@ def book(tmp_path) -> Path:
     return scratch_book(tmp_path / "book")
 
 
-def failed_build(book: Path) -> str:
-    result = build(book)
+def failed_build(book: Path, **env: str) -> str:
+    result = build(book, env=env)
     text = output(result)
     assert result.returncode != 0, f"the build succeeded on broken input:\n{text[-4000:]}"
     return text
 
 
+# Folders a checkout commonly holds besides the book: a page in any of them must never
+# be read (the full .venv/ of the README is in the shared build, tests/test_build.py).
+NOT_THE_BOOK = [".venv", "venv", "env", ".tox", "node_modules", "my-env/lib/python3.11/site-packages"]
+
+
 def test_trimmed_book_builds_when_nothing_is_broken(book):
     # Guards every test below: the cut-down book itself is fine, so each failure is
-    # caused by the one thing the test breaks.
+    # caused by the one thing the test breaks. It also holds a broken page in every
+    # folder of NOT_THE_BOOK, which fails the build if it is read or executed.
     set_toc(book, DATA_PAGE + ["chapters/95-glossary"])
+    for folder in NOT_THE_BOOK:
+        write_chapter(book, f"{folder}/decoy", "# Not a page of the book\n\n"
+                      "{cite:p}`nosuchsource2099`\n\n```{code-cell} ipython3\n1 / 0\n```\n")
     result = build(book)
     assert result.returncode == 0, output(result)[-6000:]
+    assert "decoy" not in output(result), output(result)[-6000:]
 
 
-DATA_DEFECTS = {
-    "bad date": (set_cell(2, "date", "2016-13-45"),
-                 'data/events.csv, row 2, column "date": "2016-13-45" is not a date'),
-    "missing column": (drop_column("actor"),
-                       'data/events.csv, row 0, column "actor": missing from the header row'),
-    "unknown category": (set_cell(3, "kind", "verdict"),
-                         'data/events.csv, row 3, column "kind": "verdict" is not an allowed value'),
-    "duplicate id": (copy_id(3, 4),
-                     'data/events.csv, row 4, column "id": "als-opposition-2016" repeats the value of row 3'),
-    "unknown source key": (set_cell(5, "source", "nosuchsource2099"),
-                           'data/events.csv, row 5, column "source": source key "nosuchsource2099" '
-                           "is not in references.bib"),
-}
-
-
-@pytest.mark.parametrize("defect", list(DATA_DEFECTS))
-def test_bad_data_fails_naming_file_row_and_column(book, defect):
-    change, message = DATA_DEFECTS[defect]
-    edit_events(book, change)
+def test_bad_data_fails_the_build_naming_chapter_cell_file_row_and_column(book):
+    # One defect, through a real build: the loader's error stops the build, and the
+    # build's last words give the chapter and cell, then the loader's file, row, column
+    # and reason. Every other kind of defect (bad date, missing column, unknown value,
+    # repeated id, bytes that are not UTF-8...) gets its message from the same loader,
+    # tested in process for each kind in tests/test_data.py.
+    events = book / "data" / "events.csv"
+    rows = read_rows(events)
+    rows[5][rows[0].index("source")] = "nosuchsource2099"
+    write_rows(events, rows)
     set_toc(book, DATA_PAGE)
     text = failed_build(book)
-    assert message in text, f"expected {message!r} in:\n{text[-6000:]}"
+    message = ('data/events.csv, row 5, column "source": source key "nosuchsource2099" '
+               "is not in references.bib")
     line = first_cell_line(book, "chapters/90-data")
     assert f"The build stopped: chapters/90-data.md, code cell 1 (line {line}) raised DataError: " \
-           f"{message}" in text
+           f"{message}" in text, text[-6000:]
 
 
-def test_bytes_that_are_not_utf8_fail_naming_file_row_and_column(book):
-    path = book / "data" / "events.csv"
-    lines = path.read_bytes().split(b"\n")
-    assert b"Judge Wu grants Tiger Media's motion" in lines[4]
-    lines[4] = lines[4].replace(b"Judge Wu", b"Judge W\xfc", 1)  # Latin-1, not UTF-8
-    path.write_bytes(b"\n".join(lines))
-    set_toc(book, DATA_PAGE)
-    text = failed_build(book)
-    assert 'data/events.csv, row 4, column "event": byte 0xfc is not UTF-8' in text, text[-6000:]
-
-
-def test_a_cell_that_raises_fails_naming_chapter_and_cell(book):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_cell_that_raises_fails_naming_chapter_and_cell(book, jobs):
+    # With two chapters to run and BOOK_JOBS=2 they run side by side first
+    # (book_extensions.parallel_execution); the message must be the same as one by one.
+    write_chapter(book, "chapters/zz-fine", "# A chapter that works\n\n```{code-cell} ipython3\n1 + 1\n```\n")
     page = "chapters/zz-broken"
     write_chapter(book, page, """
 # A chapter with a bug
@@ -135,27 +101,23 @@ totals["steadfast"]
 print("never reached")
 ```
 """)
-    set_toc(book, [page])
-    text = failed_build(book)
+    set_toc(book, ["chapters/zz-fine", page])
+    text = failed_build(book, BOOK_JOBS=jobs)
     line = first_cell_line(book, page, 2)
     assert f"The build stopped: {page}.md, code cell 2 (line {line}) raised KeyError: 'steadfast'" \
         in text, text[-6000:]
+    assert ("Executing notebook (2 at a time)" in text) == (jobs == "2"), "not run side by side"
 
 
-def test_unknown_citation_key_fails_naming_the_chapter(book):
+def test_unknown_citation_key_and_broken_cross_reference_fail_naming_the_chapter(book):
+    # Both in one build (--keep-going reports every warning): each must be named.
     with open(book / "chapters" / "95-glossary.md", "a", encoding="utf-8") as page:
-        page.write("\nA claim with a typo in its source {cite:p}`torrentfreak2018setles`.\n")
+        page.write("\nA claim with a typo in its source {cite:p}`torrentfreak2018setles`.\n"
+                   "\nSee {doc}`10-part-one-overview` and {numref}`fig-no-such-chart`.\n")
     set_toc(book, PLAIN_PAGES)
     text = failed_build(book)
     assert re.search(r"chapters/95-glossary\.md:\d+: WARNING: could not find bibtex key "
                      r'"torrentfreak2018setles"', text), text[-6000:]
-
-
-def test_broken_cross_reference_fails_naming_the_chapter(book):
-    with open(book / "chapters" / "95-glossary.md", "a", encoding="utf-8") as page:
-        page.write("\nSee {doc}`10-part-one-overview` and {numref}`fig-no-such-chart`.\n")
-    set_toc(book, PLAIN_PAGES)
-    text = failed_build(book)
     assert re.search(r"chapters/95-glossary\.md:\d+: WARNING: unknown document: "
                      r"'10-part-one-overview'", text), text[-6000:]
     assert re.search(r"chapters/95-glossary\.md:\d+: WARNING: .*fig-no-such-chart", text), text[-6000:]

@@ -1,40 +1,62 @@
-"""Rebuilds are fast and never stale: a real `jupyter-book build` of a scratch copy of the
-whole book, edited step by step, runs exactly the chapters whose inputs changed.
+"""Rebuilds are fast and never stale: a real `jupyter-book build` of a small book, edited
+step by step, runs exactly the chapters whose inputs changed.
 
-The copy gets one extra chapter, `chapters/zz-probe`, with a dataset and a package module
-of its own, so that what each edit *should* re-run is known exactly, whatever chapters
-the book has. The first (cold) build runs with the network cut off. The steps run in
-file order and build on each other.
+The book is the real one cut down to probe chapters whose inputs are known exactly:
+`chapters/zz-probe` reads a dataset and a package module of its own and draws a chart;
+`chapters/zz-events` reads the book's events dataset and cites a source;
+`chapters/zz-all` reads every dataset declared in data/datapackage.json, as the Data
+appendix does; `chapters/zz-sources` lists the sources cited. (The real chapters run
+in the shared strict build, tests/test_build.py and tests/test_chapters.py.)
+
+Each scenario is ONE test because its steps build on each other: every step edits the
+book the previous step left and builds it again. The two scenarios start from separate
+copies, so they can run at the same time (pytest-xdist). The cold build without network
+is the shared build's (tests/test_build.py).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
-import pytest
-
-from book_builds import (
-    EXECUTING,
-    Builds,
-    add_dataset,
-    add_to_toc,
-    build,
-    docname,
-    notebooks,
-    offline_env,
-    offline_wrapper,
-    output,
-    replace_in,
-    scratch_book,
-    write_chapter,
-)
+from book_builds import (Builds, add_dataset, notebooks, replace_in, scratch_book, set_toc,
+                         write_chapter)
 
 PROBE = "chapters/zz-probe"
-DATA_PAGE = "chapters/90-data"  # documents every dataset, so it reads every CSV
-FIRST = "chapters/00-case-at-a-glance"  # reads the events dataset
+EVENTS = "chapters/zz-events"  # reads the events dataset
+ALL = "chapters/zz-all"  # reads every dataset
+SOURCES = "chapters/zz-sources"
+PAGES = [PROBE, EVENTS, ALL, SOURCES]
+CITED = "torrentfreak2018settles"
+
+EVENTS_BODY = f"""
+# Events
+
+The case ended in a settlement {{cite:p}}`{CITED}`.
+
+```{{code-cell}} ipython3
+from als_explainer import load
+
+print(f"{{len(load('events'))}} events")
+```
+"""
+
+ALL_BODY = """
+# Every dataset
+
+```{code-cell} ipython3
+from als_explainer import load
+from als_explainer.data import dataset_names
+
+print({name: len(load(name)) for name in dataset_names()})
+```
+"""
+
+SOURCES_BODY = """
+# Sources
+
+```{bibliography}
+```
+"""
 
 PROBE_BODY = """
 # Probe
@@ -71,21 +93,20 @@ PROBE_FIELDS = [
 PROBE_CSV = "id,value,source\nfirst,1,torrentfreak2018settles\nsecond,2,cmu2018settlement\n"
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    book = scratch_book(tmp_path_factory.mktemp("rebuilds") / "book")
-    write_chapter(book, PROBE, PROBE_BODY)
-    add_to_toc(book, PROBE)
+def cold_probe_book(tmp_path) -> Builds:
+    """A trimmed book with the probe chapter, built once cold (every chapter runs)."""
+    book = scratch_book(tmp_path / "book")
+    for page, body in ((PROBE, PROBE_BODY), (EVENTS, EVENTS_BODY), (ALL, ALL_BODY)):
+        write_chapter(book, page, body)
+    (book / f"{SOURCES}.md").write_text(SOURCES_BODY, encoding="utf-8")  # a plain page
+    set_toc(book, PAGES)
     add_dataset(book, "probe", PROBE_CSV, PROBE_FIELDS)
     (book / "als_explainer" / "probe_helper.py").write_text(
         "def doubled(values):\n    return [2 * v for v in values]\n", encoding="utf-8")
-    runner = Builds(book)
-    # The cold build, with every proxy pointed at a closed port and, where the machine
-    # allows it, inside a network namespace that has no interface but loopback.
-    env, wrapper = offline_env(), offline_wrapper()
-    runner.cold = build(book, env=env, wrapper=wrapper)
-    runner.offline = (env, wrapper)
-    return runner
+    builds = Builds(book)
+    assert builds.executed() == notebooks(book) == {PROBE, EVENTS, ALL}, "cold build"
+    assert probe_total(builds) in probe_page(builds), "the page is stale"
+    return builds
 
 
 def probe_page(builds) -> str:
@@ -101,108 +122,80 @@ def probe_total(builds) -> str:
     return f"probe total {factor * sum(values)}"
 
 
-def test_cold_build_without_network_runs_every_chapter(builds):
-    text = output(builds.cold)
-    assert builds.cold.returncode == 0, f"the build failed with the network cut off:\n{text[-8000:]}"
-    ran = {docname(builds.book, path) for path in EXECUTING.findall(text)}
-    assert ran == notebooks(builds.book)
-    assert probe_total(builds) in probe_page(builds), "the page is stale"
+def test_edits_to_chapters_code_and_charts_rerun_only_what_they_touch(tmp_path):
+    builds = cold_probe_book(tmp_path)
+    page = builds.book / f"{PROBE}.md"
 
+    # No change: nothing runs.
+    assert builds.executed() == set(), "no-op rebuild"
 
-def test_the_offline_sandbox_really_blocks_the_network(builds):
-    # Guards the test above: the same wrapper and proxies must stop an HTTP request.
-    env, wrapper = builds.offline
-    probe = subprocess.run(
-        [*wrapper, sys.executable, "-c",
-         "import urllib.request; urllib.request.urlopen('https://pypi.org/simple/', timeout=10)"],
-        capture_output=True, text=True, timeout=60, env=dict(os.environ, **env))
-    assert probe.returncode != 0, "a request got through the offline sandbox"
-    assert "URLError" in probe.stderr, f"the probe failed for another reason:\n{probe.stderr}"
-
-
-def test_noop_rebuild_runs_nothing(builds):
-    assert builds.executed() == set()
-
-
-def test_prose_edit_runs_nothing(builds):
-    replace_in(builds.book / f"{PROBE}.md", "Some prose about the probe.", "Edited prose.")
-    assert builds.executed() == set()
+    # Prose: nothing runs, and the page shows the new words.
+    replace_in(page, "Some prose about the probe.", "Edited prose.")
+    assert builds.executed() == set(), "prose edit"
     assert "Edited prose." in probe_page(builds)
 
+    # Code: only that chapter runs.
+    replace_in(page, "fig, ax = plt.subplots()", "fig, ax = plt.subplots()  # edited")
+    assert builds.executed() == {PROBE}, "code edit"
 
-def test_code_edit_runs_only_that_chapter(builds):
-    replace_in(builds.book / f"{PROBE}.md", "fig, ax = plt.subplots()",
-               "fig, ax = plt.subplots()  # edited")
-    assert builds.executed() == {PROBE}
-
-
-def test_data_edit_runs_exactly_the_chapters_that_read_it(builds):
-    replace_in(builds.book / "data" / "probe.csv", "second,2,", "second,5,")
-    assert builds.executed() == {PROBE, DATA_PAGE}
-    assert probe_total(builds) in probe_page(builds), "the page shows the old data"
-
-
-def test_module_edit_runs_exactly_the_chapters_that_import_it(builds):
+    # A package module: only the chapter that imports it runs, and shows its new result.
     replace_in(builds.book / "als_explainer" / "probe_helper.py", "2 * v", "3 * v")
-    assert builds.executed() == {PROBE}
+    assert builds.executed() == {PROBE}, "module edit"
     assert probe_total(builds) in probe_page(builds), "the page shows the old helper's result"
 
-
-def test_new_source_in_the_bibliography_runs_nothing(builds):
-    with open(builds.book / "references.bib", "a", encoding="utf-8") as bib:
-        bib.write("\n@misc{probe2099,\n  title = {{A source nobody cites yet}},\n"
-                  "  author = {{Test}},\n  year = {2099},\n  url = {https://example.org/}\n}\n")
-    assert builds.executed() == set()
-
-
-def test_edited_source_is_shown_on_the_next_build(builds):
-    # A corrected title must reach every page that cites the source, without running code.
-    replace_in(builds.book / "references.bib", "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit}}",
-               "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit (probe edit)}}")
-    assert builds.executed() == set()
-    html = builds.book / "_build" / "html"
-    for page in ("chapters/99-bibliography", FIRST):
-        text = (html / f"{page}.html").read_text(encoding="utf-8")
-        assert "(probe edit)" in text, f"{page} still shows the old title"
-
-
-def test_schema_edit_runs_only_the_chapters_using_that_dataset(builds):
-    replace_in(builds.book / "data" / "datapackage.json",
-               '"description": "A number."', '"description": "A whole number."')
-    ran = builds.executed()
-    assert ran == {PROBE, DATA_PAGE}, "editing one dataset's schema re-ran other chapters"
-    assert FIRST not in ran
-
-
-def test_missing_chart_is_drawn_again(builds):
+    # A chart deleted from figures/: its chapter runs and draws it again, identically.
     chart = builds.book / "figures" / "probe-chart.svg"
     drawn = chart.read_bytes()
     chart.unlink()
-    assert builds.executed() == {PROBE}
+    assert builds.executed() == {PROBE}, "missing chart"
     assert chart.read_bytes() == drawn
 
-
-def test_new_dependency_is_found_without_being_declared(builds):
-    # The probe starts reading the events dataset: a code edit, so it runs ...
-    replace_in(builds.book / f"{PROBE}.md", 'frame = load("probe")',
-               'frame = load("probe")\nevents = load("events")')
-    assert builds.executed() == {PROBE}
-    # ... and from then on an edit to events.csv re-runs it with the others that read it.
-    replace_in(builds.book / "data" / "events.csv",
-               "Tiger Media moves to dismiss the first amended complaint",
-               "Tiger Media moves to dismiss the first amended complaint (edited)")
-    ran = builds.executed()
-    assert {PROBE, FIRST, DATA_PAGE} <= ran
-
-
-def test_returning_to_earlier_code_after_a_data_edit_runs_again(builds):
-    # jupyter-cache keeps the run of every code version; the run of the earlier code
-    # was made with the earlier data and must not come back.
-    page = builds.book / f"{PROBE}.md"
+    # Back to earlier code after a data edit: jupyter-cache keeps the run of every code
+    # version, but the run of the earlier code was made with the earlier data.
     replace_in(page, "ax.bar(", "ax.barh(")
-    assert builds.executed() == {PROBE}
+    assert builds.executed() == {PROBE}, "code edit before the data edit"
     replace_in(builds.book / "data" / "probe.csv", "first,1,", "first,4,")
-    assert builds.executed() == {PROBE, DATA_PAGE}
+    assert builds.executed() == {PROBE, ALL}, "data edit"
     replace_in(page, "ax.barh(", "ax.bar(")
     assert builds.executed() == {PROBE}, "the stale run of the earlier code was served"
     assert probe_total(builds) in probe_page(builds), "the page is stale"
+
+
+def test_edits_to_data_schema_and_sources_rerun_exactly_their_readers(tmp_path):
+    builds = cold_probe_book(tmp_path)
+    book = builds.book
+
+    # A data file: exactly the chapters that read it run (not EVENTS), with the new data.
+    replace_in(book / "data" / "probe.csv", "second,2,", "second,5,")
+    assert builds.executed() == {PROBE, ALL}, "data edit"
+    assert probe_total(builds) in probe_page(builds), "the page shows the old data"
+
+    # One dataset's schema: only the chapters using that dataset run.
+    replace_in(book / "data" / "datapackage.json",
+               '"description": "A number."', '"description": "A whole number."')
+    assert builds.executed() == {PROBE, ALL}, "schema edit re-ran other chapters"
+
+    # A new source in the bibliography: nothing runs.
+    with open(book / "references.bib", "a", encoding="utf-8") as bib:
+        bib.write("\n@misc{probe2099,\n  title = {{A source nobody cites yet}},\n"
+                  "  author = {{Test}},\n  year = {2099},\n  url = {https://example.org/}\n}\n")
+    assert builds.executed() == set(), "new source"
+
+    # A corrected title reaches every page that cites the source, without running code.
+    replace_in(book / "references.bib", "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit}}",
+               "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit (probe edit)}}")
+    assert builds.executed() == set(), "edited source"
+    for page in (SOURCES, EVENTS):
+        text = (book / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
+        assert "(probe edit)" in text, f"{page} still shows the old title"
+
+    # A new dependency is found without being declared: the probe starts reading the
+    # events dataset (a code edit, so it runs) ...
+    replace_in(book / f"{PROBE}.md", 'frame = load("probe")',
+               'frame = load("probe")\nevents = load("events")')
+    assert builds.executed() == {PROBE}, "code edit adding a dataset"
+    # ... and from then on an edit to events.csv re-runs it with the others that read it.
+    replace_in(book / "data" / "events.csv",
+               "Tiger Media moves to dismiss the first amended complaint",
+               "Tiger Media moves to dismiss the first amended complaint (edited)")
+    assert builds.executed() == {PROBE, EVENTS, ALL}, "edit to the newly read dataset"
