@@ -51,8 +51,9 @@ def test_only_the_analogy_is_outside_copyright(frame):
 def test_cox_is_marked_as_known_from_secondary_sources(frame):
     cox = frame.set_index("id").loc["cox-2026"]
     assert cox["confidence"] == "secondary"
-    assert cox["citation_check"] == "docket-only"
-    assert "24-171" in cox["citation"]
+    # The reporter citation comes from law-firm commentary, not from a copy of the opinion.
+    assert cox["citation_check"] == "reporter-secondary"
+    assert "24-171" in cox["citation"] and "146 S. Ct. 959" in cox["citation"]
 
 
 
