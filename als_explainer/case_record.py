@@ -263,3 +263,31 @@ def outcome_figure(intermediaries: pd.DataFrame, events: pd.DataFrame, ids: list
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
     return fig
+
+
+# --------------------------------------------------------------------------- open questions
+
+OPEN_QUESTIONS_FILE = "data/open_questions.csv"
+
+#: How the record page names each status.
+STATUS_LABELS = {
+    "sources-disagree": "the sources disagree",
+    "not-in-record": "not in any available source",
+    "known-roughly": "known only roughly",
+    "inferred": "our inference",
+}
+
+
+def open_questions(root=None) -> pd.DataFrame:
+    """The contested and unknown points of the record, one row each, with a readable status.
+
+    A disagreement needs at least two sources to disagree, so a row marked
+    ``sources-disagree`` that names only one is refused.
+    """
+    questions = load("open_questions", root=root)
+    for index, row in questions.iterrows():
+        keys = [k for k in str(row["source"]).split(";") if k.strip()]
+        if row["status"] == "sources-disagree" and len(keys) < 2:
+            raise DataError(OPEN_QUESTIONS_FILE, "is marked sources-disagree but names only one "
+                            "source; name the sources that disagree", row=index + 1, column="source")
+    return questions.assign(status_label=questions["status"].map(STATUS_LABELS))
