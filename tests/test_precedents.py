@@ -180,9 +180,9 @@ def test_element_matrix_by_decision_puts_markers_in_the_right_cell(frame):
     columns = list(ELEMENTS)
     cells = {(round(m.get_xdata()[0]), round(m.get_ydata()[0])) for m in markers(ax)}
     # Rows run top to bottom in the order given: ALS Scan on y=1, Cox on y=0.
+    # Cox is not coded on material contribution: as reported, it required intent instead.
     assert cells == {(columns.index("material_contribution"), 1), (columns.index("simple_measures"), 1),
-                     (columns.index("material_contribution"), 0), (columns.index("inducement"), 0),
-                     (columns.index("noninfringing_uses"), 0)}
+                     (columns.index("inducement"), 0), (columns.index("noninfringing_uses"), 0)}
     plt.close(fig)
 
 
