@@ -74,11 +74,12 @@ GRID_STAGES = {"pleadings": "Motions to dismiss", "summary-judgment": "Summary j
 @dataclass(frozen=True)
 class CaseRecord:
     """Part I's data, checked: events in date order (numbered from 1), the intermediaries
-    that were defendants, and the sites named in the case."""
+    that were defendants, the sites named in the case, and the record's open questions."""
 
     events: pd.DataFrame
     intermediaries: pd.DataFrame
     sites: pd.DataFrame
+    open_questions: pd.DataFrame
 
 
 def load(root: Path | None = None) -> CaseRecord:
@@ -86,7 +87,7 @@ def load(root: Path | None = None) -> CaseRecord:
     events = load_events(root)
     intermediaries = load_intermediaries(events, root)
     return CaseRecord(events=in_date_order(events), intermediaries=intermediaries,
-                      sites=data.load("sites", root=root))
+                      sites=data.load("sites", root=root), open_questions=open_questions(root))
 
 
 def load_events(root: Path | None = None) -> pd.DataFrame:
@@ -152,6 +153,7 @@ def numbers(record: CaseRecord | None = None) -> dict:
     (``ending_label``); ``ovh_span_months`` is the widest date span, OVH's dismissal's
     (the prose explains that span in particular, so another row becoming wider is an
     error). ``n_sites`` sites are named, ``n_juicyads_sites`` of them in the JuicyAds ruling.
+    ``n_open`` points of the record are contested or unknown (the record page lists them).
     """
     record = record or load()
     events, sites = record.events, record.sites
@@ -175,6 +177,7 @@ def numbers(record: CaseRecord | None = None) -> dict:
         "ovh_span_months": float(spans.max() / 30.44),
         "n_sites": len(sites),
         "n_juicyads_sites": int((sites["named_as"] == "named-in-juicyads-ruling").sum()),
+        "n_open": len(record.open_questions),
     }
 
 
@@ -355,3 +358,34 @@ def outcome_figure(intermediaries: pd.DataFrame, events: pd.DataFrame, ids: list
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
     return fig
+
+
+# --------------------------------------------------------------------------- open questions
+
+#: How the record page names each status.
+STATUS_LABELS = {
+    "sources-disagree": "the sources disagree",
+    "not-in-record": "not in any available source",
+    "known-roughly": "known only roughly",
+    "inferred": "our inference",
+}
+
+
+def open_questions(root: Path | None = None) -> pd.DataFrame:
+    """The contested and unknown points of the record, one row each, with a readable status.
+
+    A disagreement needs at least two sources to disagree, so a row marked
+    ``sources-disagree`` that names only one is refused.
+    """
+    questions = data.load("open_questions", root=root)
+    for number, row in questions.iterrows():
+        if row["status"] == "sources-disagree" and len(data.split_keys(row["source"])) < 2:
+            raise DataError(questions.attrs["path"], "is marked sources-disagree but names only "
+                            "one source; name the sources that disagree", row=number, column="source")
+    return questions.assign(status_label=questions["status"].map(STATUS_LABELS))
+
+
+def open_questions_table(questions: pd.DataFrame) -> Markdown:
+    """The record page's summary: each question linked to its own section (``record-<id>``)."""
+    linked = questions.assign(see="{ref}`record-" + questions["id"] + "`")
+    return cited_table(linked, {"see": "Open question", "status_label": "Why it is open"})

@@ -63,8 +63,10 @@ ANSWERS = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
 
 WHO_SAID = {"als-scan": "ALS Scan's pleadings (as reported)",
             "cloudflare": "Cloudflare's argument (as reported)",
+            "press-report": "a press report (no pleading seen)",
             "nobody": "no number in the record"}
-WHO_COLOURS = {"als-scan": PALETTE["blue"], "cloudflare": PALETTE["orange"], "nobody": PALETTE["grey"]}
+WHO_COLOURS = {"als-scan": PALETTE["blue"], "cloudflare": PALETTE["orange"],
+               "press-report": PALETTE["purple"], "nobody": PALETTE["grey"]}
 SILENCE_TEXT = {
     "count-not-stated": 'a source says "{text}" but gives no number',
     "not-in-record": "not given in any available source",

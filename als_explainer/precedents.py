@@ -137,7 +137,7 @@ def check(frame: pd.DataFrame) -> pd.DataFrame:
         if kind == "docket-only" and "No" not in citation:
             raise DataError(file, f'"{citation}" is marked docket-only but gives no docket number '
                             '("No." or "Nos.")', row=number, column="citation")
-        if kind.startswith("reporter") and not any(r in citation for r in (" U.S. ", " F.", " F. Supp.")):
+        if kind.startswith("reporter") and not any(r in citation for r in (" U.S. ", " S. Ct. ", " F.", " F. Supp.")):
             raise DataError(file, f'"{citation}" is marked {kind} but is not a reporter citation',
                             row=number, column="citation")
         year = row["decided_start"].year

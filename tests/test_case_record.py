@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pytest
 
@@ -11,6 +13,7 @@ from als_explainer.case_record import (
     in_date_order,
     load_events,
     load_intermediaries,
+    open_questions,
     outcome_cells,
     outcome_figure,
     when,
@@ -70,6 +73,27 @@ def test_an_exit_must_be_about_that_intermediary(scratch):
     row = edit(scratch / "data/intermediaries.csv", "steadfast", "exit_event", "stipulation-2018")
     expect(lambda: load_intermediaries(root=scratch), "data/intermediaries.csv", row,
            "exit_event", 'concerns "cloudflare"')
+
+
+def test_a_disagreement_needs_two_sources(scratch):
+    row = edit(scratch / "data/open_questions.csv", "site-count", "source", "cmu2018settlement")
+    expect(lambda: open_questions(scratch), "data/open_questions.csv", row, "source",
+           "names only one source")
+
+
+def test_an_open_question_with_an_unknown_status_is_refused(scratch):
+    row = edit(scratch / "data/open_questions.csv", "trial-date", "status", "answered")
+    expect(lambda: open_questions(scratch), "data/open_questions.csv", row, "status", "answered")
+
+
+def test_every_open_question_has_its_own_section_on_the_record_page():
+    # The chapters link to record-<id>; a row without its section would leave a dead link,
+    # and a section without its row would be an answer the data does not know about.
+    page = (ROOT / "chapters/19-what-the-record-shows.md").read_text(encoding="utf-8")
+    labels = set(re.findall(r"^\(record-([a-z0-9-]+)\)=$", page, flags=re.M))
+    questions = open_questions(ROOT)
+    assert labels == set(questions["id"])
+    assert questions["status_label"].notna().all()
 
 
 def test_every_defendant_in_the_events_is_an_intermediary_or_all():

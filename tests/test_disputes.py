@@ -45,7 +45,7 @@ def test_real_data_passes_every_cross_check():
 def test_foreign_cases_are_flagged_and_us_cases_are_not():
     table, _, _ = frames()
     assert set(table.loc[table["foreign_law"] == "yes", "country"]) == {
-        "Germany", "Italy", "Japan", "United Kingdom"}
+        "Germany", "Italy", "Japan"}
     assert set(table.loc[table["foreign_law"] == "no", "country"]) == {"United States"}
 
 

@@ -183,6 +183,7 @@ def test_case_record_numbers_count_every_decision_of_a_court():
     sites = rows("sites")
     assert found["n_sites"] == len(sites)
     assert found["n_juicyads_sites"] == sum(s["named_as"] == "named-in-juicyads-ruling" for s in sites)
+    assert found["n_open"] == len(rows("open_questions"))
 
 
 def test_case_record_dates_as_the_record_gives_them():
