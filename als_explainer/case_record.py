@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyBboxPatch, Patch
 
-from .charts import PALETTE, timeline
+from .charts import PALETTE, place_number_labels, timeline
 from .data import DataError, load
 
 EVENTS_FILE = "data/events.csv"
@@ -123,6 +123,19 @@ def event_ladder(ax, events: pd.DataFrame, colours: dict[str, str] | None = None
     present = [k for k in colours if k in set(events["concerns"])]
     handles += [Patch(facecolor=colours[k], label=DEFENDANT_LABELS.get(k, k)) for k in present]
     return handles
+
+
+def glance_figure(events: pd.DataFrame):
+    """The case at a glance: one lane per defendant, each event numbered as in the table
+    next to it. ``events`` comes from :func:`in_date_order`."""
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    handles = timeline(ax, events, lane="concerns", colours=DEFENDANT_COLOURS,
+                       lane_order=list(DEFENDANT_LABELS), lane_labels=DEFENDANT_LABELS,
+                       label="number")
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
+    ax.set_xlabel("")
+    place_number_labels(ax)
+    return fig
 
 
 # --------------------------------------------------------------------------- the grid

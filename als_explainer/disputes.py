@@ -18,11 +18,12 @@ computes case durations from partial dates and draws the two charts of Part IV.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .charts import PALETTE, PRECISION_STYLE, timeline
+from .charts import PALETTE, PRECISION_STYLE, place_number_labels, timeline
 from .data import DataError
 
 DISPUTES, EVENTS, FIGURES = "cloudflare_disputes", "dispute_events", "reported_figures"
@@ -247,7 +248,7 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     Markers keep the house timeline's precision code (filled = exact day, hollow =
     month, diamond with bar = approximate). If ``highlight`` names a dispute with a
     resolution date, a pale band marks the span that date allows. Returns legend
-    handles: results first, then precisions.
+    handles: results first, then precisions, all in one key below the axes.
     """
     frame = numbered_events(events, disputes)
     order = list(disputes.sort_values("foreign_law", kind="stable")["id"])
@@ -257,7 +258,6 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
         if not subset.empty:  # the house timeline colours by lane, so draw one result at a time
             timeline(ax, subset, lane="dispute", colours={d: colour for d in order},
                      lane_order=order, lane_labels=labels, label="number")
-    _spread_labels(ax)
     handles = [Line2D([], [], marker="o", color=colour, linestyle="none", markersize=7,
                       label=name)
                for key, (name, colour) in RESULTS.items() if key in set(frame["result"])]
@@ -271,41 +271,20 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     us_lanes = int((disputes["foreign_law"] == "no").sum())
     if 0 < us_lanes < len(order):
         ax.axhline(len(order) - us_lanes - 0.5, color="#333333", linewidth=0.8, linestyle="--")
-    # Precision key in the empty lower-left corner (no foreign step predates 2020),
-    # the result key below the axes.
-    first = ax.legend(handles=_precision_handles(frame), title="date known to", loc="lower left",
-                      fontsize=8.5, title_fontsize=9, frameon=True, facecolor="white",
-                      edgecolor="#CCCCCC", framealpha=1)
-    ax.add_artist(first)
-    ax.legend(handles=handles, title="what it meant for the intermediary", loc="upper center",
-              bbox_to_anchor=(0.5, -0.07), fontsize=8.5, title_fontsize=9, ncol=3)
-    return handles + _precision_handles(frame)
+    place_number_labels(ax)
+    # One key, below the axes, where it cannot cover a marker or a number.
+    handles += _precision_handles(frame)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), fontsize=8.5,
+              ncol=3)
+    return handles
 
 
-def _spread_labels(ax, min_gap_days: float = 150, step_points: float = 14) -> None:
-    """Nudge event numbers that would print on top of each other in the same lane."""
-    by_lane: dict[float, list] = {}
-    for text in ax.texts:
-        x, y = text.xy
-        by_lane.setdefault(round(float(y), 3), []).append(text)
-    for texts in by_lane.values():
-        texts.sort(key=lambda t: _as_days(t.xy[0]))
-        shift, previous = 0.0, None
-        for text in texts:
-            here = _as_days(text.xy[0])
-            shift = shift + step_points if previous is not None and here - previous < min_gap_days else 0.0
-            if shift:
-                text.xyann = (shift, text.xyann[1])
-            previous = here
-
-
-def _as_days(x) -> float:
-    """A date on a matplotlib axis as a day number, whatever form it was stored in."""
-    import matplotlib.dates as mdates
-
-    if isinstance(x, (int, float)):
-        return float(x)
-    return float(mdates.date2num(pd.Timestamp(x)))
+def timeline_figure(events: pd.DataFrame, disputes: pd.DataFrame,
+                    highlight: str | None = "als-scan-v-cloudflare"):
+    """The "what happened next" chart: :func:`draw_timeline` on a figure of its own."""
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    draw_timeline(ax, events, disputes, highlight=highlight)
+    return fig
 
 
 def _precision_handles(frame: pd.DataFrame) -> list:
