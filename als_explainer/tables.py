@@ -23,8 +23,13 @@ def cite(keys: str) -> str:
     return "{cite:p}`" + ",".join(parts) + "`" if parts else ""
 
 
-def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None = "source") -> Markdown:
-    """A Markdown table of ``columns`` (data column -> header), with a Sources column."""
+def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None = "source",
+                sortable: bool = False) -> Markdown:
+    """A Markdown table of ``columns`` (data column -> header), with a Sources column.
+
+    ``sortable`` gives it the class ``sortable-table``: in the browser,
+    ``_static/sortable-table.js`` adds sortable headings and a filter box.
+    """
     headers = list(columns.values()) + (["Source"] if source else [])
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for _, row in frame.iterrows():
@@ -32,4 +37,6 @@ def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None
         if source:
             cells.append(cite(row[source]))
         lines.append("| " + " | ".join(cells) + " |")
+    if sortable:  # a pipe table cannot carry a class; the table directive can
+        lines = ["````{table}", ":class: sortable-table", "", *lines, "````"]
     return Markdown("\n".join(lines))
