@@ -270,6 +270,73 @@ def test_the_book_has_figures_to_check_in_dark_mode(reports):
     assert with_figures, "no page has a figure, so the dark-mode test checked nothing"
 
 
+# ------------------------------------------------------------------------------ reading on a phone
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_menu_buttons_open_the_sidebars(reports, page):
+    """On a 390 px touch screen, tapping the menu button opens the table of contents and
+    the page-contents button opens the page's contents; no tooltip is left covering a
+    header button."""
+    menu = reports(page).phone_menu
+    assert menu["primary"] is True, f"{page}: tapping the menu button did not open the table of contents"
+    assert menu["secondary"] in (True, None), (
+        f"{page}: tapping the page-contents button did not open the page's contents")
+    assert not menu["covered"], f"{page}: {lines(menu['covered'])}"
+
+
+def test_some_pages_have_page_contents_to_open(reports):
+    assert any(reports(p).phone_menu["secondary"] for p in PAGES), (
+        "no page has a page-contents button, so its test checked nothing")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_table_row_is_taller_than_a_phone_screen(reports, page):
+    assert not reports(page).tall_rows, f"{page}: {lines(reports(page).tall_rows)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_table_is_cut_off_on_a_desktop(reports, page):
+    assert not reports(page).clipped_tables, f"{page}: {lines(reports(page).clipped_tables)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_opens_full_size(reports, page):
+    """Each chart opens in a dialog (a tap on a phone, the keyboard on a desktop) at no
+    less than its own size, so its smallest text (7.5 pt) is at least 10 CSS px; Escape
+    closes it and gives focus back to the chart's button."""
+    problems = []
+    for chart in reports(page).zoom:
+        where = f"chart {chart['index'] + 1} ({'tap on a phone' if chart['phone'] else 'keyboard'})"
+        if not chart["open"]:
+            problems.append(f"{where}: did not open")
+            continue
+        if chart["width"] < chart["natural"] - 1:
+            problems.append(f"{where}: shown {chart['width']:.0f} px wide, smaller than its own "
+                            f"{chart['natural']} px")
+        if not chart["closed"]:
+            problems.append(f"{where}: Escape did not close it")
+        elif not chart["focus_back"]:
+            problems.append(f"{where}: focus did not return to its button")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+def test_the_book_has_charts_to_open(reports):
+    opened = sum(1 for p in PAGES for chart in reports(p).zoom if chart["open"])
+    assert opened >= 10, f"only {opened} chart openings were tried; the zoom test checked little"
+
+
+def test_at_most_five_code_toggles_in_the_book(html):
+    """Plumbing code is off the page: only a handful of cells show a code toggle."""
+    toggles = {}
+    for page in toc_files():
+        soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        found = len(soup.select(".bd-article .cell details.hide"))  # myst-nb's hide-input
+        if found:
+            toggles[page] = found
+    assert 1 <= sum(toggles.values()) <= 5, (
+        f"{sum(toggles.values())} code toggles (the caching model's should remain): {toggles}")
+
+
 # ------------------------------------------------------------------------------ search
 
 SEARCH_TERMS = ["contributory", "Steadfast", "jurisdiction"]
