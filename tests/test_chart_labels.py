@@ -104,13 +104,18 @@ def legend_problems(fig) -> list[str]:
 # --------------------------------------------------------------------------- the charts
 
 
-def test_case_at_a_glance_numbers_sit_on_their_markers():
+def glance_chart():
+    """The case-at-a-glance figure, and where each of its numbers belongs."""
     events = in_date_order(load("events", root=ROOT))
     expected = {str(e["number"]): (_middle(e["date_start"], e["date_end"]), DEFENDANT_LABELS[e["concerns"]])
                 for _, e in events.iterrows()}
     with charts.house_style():
         fig = glance_figure(events)
-    ax = fig.axes[0]
+    return fig, fig.axes[0], expected
+
+
+def test_case_at_a_glance_numbers_sit_on_their_markers():
+    fig, ax, expected = glance_chart()
     problems = number_label_problems(fig, ax, expected) + legend_problems(fig)
     plt.close(fig)
     assert not problems, "\n".join(problems)
@@ -163,12 +168,7 @@ def test_territorial_reach_bars_only_where_a_number_is_stated():
 
 def test_label_checker_catches_a_number_in_the_wrong_lane():
     """The checker itself: a number moved into the next lane, or off its marker, fails."""
-    events = in_date_order(load("events", root=ROOT))
-    expected = {str(e["number"]): (_middle(e["date_start"], e["date_end"]), DEFENDANT_LABELS[e["concerns"]])
-                for _, e in events.iterrows()}
-    with charts.house_style():
-        fig = glance_figure(events)
-    ax = fig.axes[0]
+    fig, ax, expected = glance_chart()
     seven = next(t for t in ax.texts if t.get_text() == "7")
     seven.xyann = (0, 25)  # where the old stacking put it: closer to the lane above
     problems = number_label_problems(fig, ax, expected)
