@@ -401,3 +401,58 @@ def test_search_finds_the_chapter_about_a_term(browser, server, html, term):
         f"above it without a heading or glossary entry for it or as many uses: {wrong}")
     missing = sorted(set(counts) - set(pages))
     assert not missing, f"search for {term!r}: pages using the word are not found: {missing}"
+
+
+# Text that reads as code, not as a sentence: a call, an index, an assignment, an import.
+CODE_LIKE = re.compile(r"\w\(\s*[\"'\w]|\.\w+\[|^\s*(import|from)\s|\w\s*=\s*[\w\"'(]", re.MULTILINE)
+
+
+def search_snippets(browser, server, term: str) -> list[dict]:
+    """Each result of the search page for ``term``: its link and its snippet."""
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base}search.html?q={term}", wait_until="load")
+        page.wait_for_selector("#search-results .search-summary", timeout=15000)
+        page.wait_for_function(  # snippets arrive one by one, after each page is fetched
+            "() => Array.from(document.querySelectorAll('#search-results ul.search li'))"
+            ".every(li => li.querySelector('p.context'))", timeout=20000)
+        return page.eval_on_selector_all(
+            "#search-results ul.search li",
+            """items => items.map(li => ({href: li.querySelector('a').getAttribute('href'),
+                                          snippet: li.querySelector('p.context').textContent}))""")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_snippets_are_the_sentences_that_matched(browser, server, html, term):
+    """Every snippet shows the query word in prose (no code), and a hit in a chapter's
+    text links to a section of the page that uses the word, not to the page top."""
+    results = search_snippets(browser, server, term)
+    assert results, f"search for {term!r} found nothing"
+    problems = []
+    for result in results:
+        snippet = result["snippet"]
+        if not re.search(rf"\b{re.escape(term[:6])}", snippet, re.IGNORECASE):
+            problems.append(f"{result['href']}: snippet without the word: {snippet[:120]!r}")
+        if CODE_LIKE.search(snippet):
+            problems.append(f"{result['href']}: snippet shows code: {snippet[:120]!r}")
+    sections = [r for r in results if "#" in r["href"] and not r["href"].split("#")[1].startswith("term-")]
+    if not sections:
+        problems.append("no result links to a section; all go to page tops or glossary entries")
+    for result in sections:
+        path, anchor = result["href"].split("#", 1)
+        soup = BeautifulSoup((html / path).read_text(encoding="utf-8"), "html.parser")
+        target = soup.find(id=anchor)
+        if target is None:
+            problems.append(f"{result['href']}: no element with that id")
+        elif not re.search(rf"\b{re.escape(term[:6])}", target.get_text(" "), re.IGNORECASE):
+            problems.append(f"{result['href']}: the section linked to does not use the word")
+    assert not problems, f"search for {term!r}: {lines(problems)}"
+
+
+def test_snippet_checker_recognises_code():
+    assert CODE_LIKE.search('cases.set_index("id").loc[...]')
+    assert CODE_LIKE.search("import pandas as pd")
+    assert not CODE_LIKE.search("Steadfast won summary judgment (the court said so) in 2018.")
