@@ -73,3 +73,24 @@ def test_bibliography_is_grouped_and_citations_land_on_stable_anchors(html):
             anchor = link["href"].split("#", 1)[1]
             assert re.fullmatch(r"src-\d+-[a-z0-9-]+", anchor), (chapter, link["href"])
             assert anchor in ids, (chapter, link["href"])
+
+
+@pytest.mark.build
+def test_every_bibliography_entry_links_back_to_the_pages_citing_it(html):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((html / "chapters/99-bibliography.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    where = cited_in_pages()
+    problems = []
+    for entry in page.select(".citation"):
+        key = re.sub(r"^src-\d+-", "", entry["id"])
+        links = {a["href"].removesuffix(".html").removeprefix("../") for a in entry.select("p.cited-in a")}
+        links = {link if link.startswith(("intro", "chapters/")) else f"chapters/{link}" for link in links}
+        expected = {p for k, pages in where.items() if k.lower() == key for p in pages}
+        expected.discard("chapters/99-bibliography")
+        if not links:
+            problems.append(f"{key}: no link back to a page that cites it")
+        elif not expected <= links:
+            problems.append(f"{key}: cited on {sorted(expected - links)} but not linked back")
+    assert not problems, "\n".join(problems[:10])
