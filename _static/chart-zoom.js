@@ -23,6 +23,9 @@
     close.className = "chart-zoom-close";
     close.textContent = "Close";
     close.addEventListener("click", function () { dialog.close(); });
+    var hint = document.createElement("span");
+    hint.className = "chart-zoom-hint";
+    bar.appendChild(hint);
     bar.appendChild(close);
     var frame = document.createElement("div");
     frame.className = "chart-zoom-frame";
@@ -71,6 +74,9 @@
       ? caption.querySelector(".caption-number").textContent.trim() + " " : "") + "full size");
     dialog.addEventListener("close", function () { opener.focus(); }, { once: true });
     dialog.showModal();
+    // On a narrow screen the chart is wider than the dialog: say how to see the rest.
+    dialog.querySelector(".chart-zoom-hint").textContent =
+      frame.scrollWidth > frame.clientWidth + 1 ? "Scroll sideways to see the whole chart" : "";
     dialog.querySelector(".chart-zoom-close").focus();
   }
 
