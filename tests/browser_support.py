@@ -368,6 +368,9 @@ def open_charts(page, phone: bool) -> list[dict]:
         image = images.nth(i)
         image.scroll_into_view_if_needed()
         figure_button = page.locator("button.chart-zoom-open").nth(i)
+        if not phone and page.locator("button.chart-zoom-open").count() <= i:
+            results.append({"open": False, "phone": phone, "index": i})  # no button to press
+            continue
         if phone:
             image.tap()
         else:
@@ -383,7 +386,7 @@ def open_charts(page, phone: bool) -> list[dict]:
         page.keyboard.press("Escape")
         page.wait_for_timeout(150)
         state["closed"] = page.evaluate(
-            "() => !document.querySelector('dialog.chart-zoom-dialog').open")
+            "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
         state["focus_back"] = page.evaluate(
             "(i) => document.activeElement === document.querySelectorAll('button.chart-zoom-open')[i]", i)
         state["phone"] = phone
