@@ -336,6 +336,17 @@ HEADER_BUTTONS = [".bd-header-article .primary-toggle", ".bd-header-article .sec
                   ".bd-header-article .theme-switch-button", ".bd-header-article .search-button"]
 
 
+def _settles(page, condition: str, arg=None, timeout: int = 5000) -> bool:
+    """Whether ``condition`` (a JS function of ``arg``) becomes true within ``timeout`` ms."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=timeout)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
 def tap_menus(page) -> dict:
     """Tap the phone's navigation and page-contents buttons as a reader would; say what
     opened and whether anything else (a tooltip) was left covering a header button."""
@@ -345,14 +356,17 @@ def tap_menus(page) -> dict:
         if page.locator(button).count() == 0:
             continue
         page.locator(button).first.tap()
-        page.wait_for_timeout(250)
-        result[name] = page.evaluate(
-            """(id) => { const d = document.getElementById(id);
-                 return !!(d && d.open && d.querySelector("a") && d.getBoundingClientRect().width > 150); }""",
-            dialog)
+        opened = """(id) => { const d = document.getElementById(id);
+                 return !!(d && d.open && d.querySelector("a") && d.getBoundingClientRect().width > 150); }"""
+        result[name] = _settles(page, opened, dialog)
         page.keyboard.press("Escape")
-        page.wait_for_timeout(250)
+        _settles(page, "(id) => !(document.getElementById(id) || {}).open", dialog)
         for other in HEADER_BUTTONS:
+            # Given up to 2 s for closing transitions; what still covers a button then is
+            # in the reader's way.
+            if _settles(page, f"(sel) => ({ON_TOP.strip()})(sel) !== 'nothing' && !({ON_TOP.strip()})(sel)",
+                        other, timeout=2000):
+                continue
             covering = page.evaluate(ON_TOP, other)
             if covering:
                 result["covered"].append(f"after tapping {name}: {other} is covered by {covering}")
@@ -376,7 +390,7 @@ def open_charts(page, phone: bool) -> list[dict]:
         else:
             figure_button.focus()
             page.keyboard.press("Enter")
-        page.wait_for_timeout(200)
+        _settles(page, "() => !!(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
         state = page.evaluate("""() => {
             const d = document.querySelector("dialog.chart-zoom-dialog");
             const big = d && d.open ? d.querySelector("img") : null;
@@ -384,11 +398,12 @@ def open_charts(page, phone: bool) -> list[dict]:
             return {open: true, width: big.getBoundingClientRect().width, natural: big.naturalWidth};
         }""")
         page.keyboard.press("Escape")
-        page.wait_for_timeout(150)
+        _settles(page, "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
         state["closed"] = page.evaluate(
             "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
-        state["focus_back"] = page.evaluate(
-            "(i) => document.activeElement === document.querySelectorAll('button.chart-zoom-open')[i]", i)
+        # The dialog's close event, which hands focus back, fires just after it closes.
+        state["focus_back"] = _settles(
+            page, "(i) => document.activeElement === document.querySelectorAll('button.chart-zoom-open')[i]", i)
         state["phone"] = phone
         state["index"] = i
         results.append(state)
