@@ -25,7 +25,7 @@ from IPython.display import Markdown
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from . import data
-from .charts import PALETTE, timeline, tint
+from .charts import PALETTE, place_number_labels, timeline, tint
 from .data import DataError, is_blank
 from .tables import cited_table
 
@@ -225,6 +225,17 @@ def event_ladder(ax, events: pd.DataFrame, colours: dict[str, str] | None = None
     return handles
 
 
+def glance_figure(events: pd.DataFrame):
+    """The case at a glance: one lane per defendant, each event numbered as in the table
+    next to it. ``events`` comes from :func:`in_date_order`."""
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    handles = case_timeline(ax, events)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
+    ax.set_xlabel("")
+    place_number_labels(ax)
+    return fig
+
+
 # --------------------------------------------------------------------------- the grid
 
 
@@ -388,4 +399,5 @@ def open_questions(root: Path | None = None) -> pd.DataFrame:
 def open_questions_table(questions: pd.DataFrame) -> Markdown:
     """The record page's summary: each question linked to its own section (``record-<id>``)."""
     linked = questions.assign(see="{ref}`record-" + questions["id"] + "`")
-    return cited_table(linked, {"see": "Open question", "status_label": "Why it is open"})
+    return cited_table(linked, {"see": "Open question", "status_label": "Why it is open"},
+                       markup=("see",))

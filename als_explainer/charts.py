@@ -109,6 +109,11 @@ def publish(fig, name: str) -> SVG:
 
 # --------------------------------------------------------------------------- timelines
 
+#: The ``gid`` of the event numbers :func:`timeline` writes, so they can be found again.
+NUMBER_LABEL = "event-number"
+LABEL_SIZE = 8.5  # points
+LABEL_GAP = 7  # points between a marker's centre and its number
+
 PRECISION_STYLE = {
     "day": {"marker": "o", "fillstyle": "full", "label": "exact day"},
     "month": {"marker": "o", "fillstyle": "none", "label": "month only"},
@@ -130,9 +135,6 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     order = lane_order or list(dict.fromkeys(events[lane]))
     names = lane_labels or {}
     rows = {value: len(order) - 1 - i for i, value in enumerate(order)}
-    # Labels closer than this in one lane are moved apart, so "1" and "2" never read as "12".
-    span = events[f"{date}_end"].max() - events[f"{date}_start"].min()
-    too_close, placed = span * 0.03, {}
     for _, event in events.iterrows():
         y = rows[event[lane]]
         start, end = event[f"{date}_start"], event[f"{date}_end"]
@@ -145,21 +147,15 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
         ax.plot([middle], [y], marker=style["marker"], fillstyle=style["fillstyle"],
                 markersize=8, markeredgewidth=1.8, color=colour, linestyle="none")
         if label:
-            near = placed.setdefault(y, [])
-            level = 0
-            while any(abs(middle - x) < too_close and lv == level for x, lv in near):
-                level += 1
-            near.append((middle, level))
-            above = level % 2 == 0  # stacked labels alternate: above, below, higher, lower
-            offset = (9 + 10 * (level // 2)) * (1 if above else -1)
-            ax.annotate(str(event[label]), (middle, y), xytext=(0, offset),
-                        textcoords="offset points", ha="center",
-                        va="bottom" if above else "top", fontsize=8.5, color="#222222")
+            ax.annotate(str(event[label]), (middle, y), xytext=(0, LABEL_GAP),
+                        textcoords="offset points", ha="center", va="bottom",
+                        fontsize=LABEL_SIZE, color="#222222", gid=NUMBER_LABEL)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_yticks(list(rows.values()), [names.get(v, v) for v in rows])
     ax.set_ylim(-0.7, len(order) - 0.3)
     ax.grid(axis="y", visible=False)
+    place_number_labels(ax)
     return precision_handles(events[precision])
 
 
@@ -176,3 +172,43 @@ def legend_patches(colours: dict[str, str], labels: dict[str, str] | None = None
     """Legend entries for a colour mapping, in the mapping's order."""
     labels = labels or {}
     return [Patch(facecolor=c, label=labels.get(k, k)) for k, c in colours.items()]
+
+
+def place_number_labels(ax) -> None:
+    """Put every event number of ``ax`` right above or right below its own marker.
+
+    In each lane, numbers go above their markers; a number that would touch the one
+    before it goes below instead. Only when both places are taken is it nudged sideways,
+    just far enough to clear its neighbour. Never further up or down: a number stacked
+    higher would sit nearer the next lane than its own. Run after the axis limits are
+    final (:func:`timeline` runs it; call it again if the limits change).
+    """
+    labels = [t for t in ax.texts if t.get_gid() == NUMBER_LABEL]
+    if not labels:
+        return
+    ax.autoscale_view()
+    points_per_pixel = 72 / ax.figure.dpi
+
+    def x_points(text) -> float:
+        x, y = text.xy
+        x = mdates.date2num(pd.Timestamp(x)) if not isinstance(x, (int, float)) else x
+        return float(ax.transData.transform((x, y))[0]) * points_per_pixel
+
+    lanes: dict[float, list] = {}
+    for text in labels:
+        lanes.setdefault(float(text.xy[1]), []).append(text)
+    for texts in lanes.values():
+        texts.sort(key=x_points)
+        right_edge = {1: float("-inf"), -1: float("-inf")}  # above, below: where the last label ends
+        for text in texts:
+            x = x_points(text)
+            # DejaVu Sans digits are 0.64 em wide; 1.5 pt of air either side.
+            half = len(text.get_text()) * 0.64 * LABEL_SIZE / 2 + 1.5
+            side = next((s for s in (1, -1) if x - half >= right_edge[s]), None)
+            shift = 0.0
+            if side is None:
+                side = min(right_edge, key=right_edge.get)
+                shift = right_edge[side] - (x - half)
+            right_edge[side] = x + shift + half
+            text.xyann = (shift, LABEL_GAP * side)
+            text.set_verticalalignment("bottom" if side == 1 else "top")

@@ -24,13 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import data
-from .charts import PALETTE, precision_handles, timeline
+from .charts import PALETTE, place_number_labels, precision_handles, timeline
 from .data import DataError, is_blank
 from .tables import cited_table
 
@@ -337,7 +338,7 @@ def disputes_table(cases: pd.DataFrame) -> Markdown:
                          status_text=cases["status"].str.replace("-", " "))
     return cited_table(table, {"short_name": "Dispute", "country": "Country", "law": "Law",
                                "court": "Court", "claim": "Claim", "outcome": "Outcome",
-                               "status_text": "Status"})
+                               "status_text": "Status"}, sortable=True)
 
 
 def steps_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
@@ -345,17 +346,17 @@ def steps_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
     return cited_table(numbered_events(steps, cases),
                        {"number": "#", "date_label": "When", "date_precision": "Date known to",
                         "case": "Dispute", "court": "Court", "event": "What happened",
-                        "result_label": "For the intermediary?"})
+                        "result_label": "For the intermediary?"}, sortable=True)
 
 
 def questions_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
-    """The open questions of 2018 and what later rulings did with each (each question
-    named once, on its first row)."""
-    answers = by_question(steps, cases)
-    shown = answers.assign(question=answers["question"].where(~answers["question"].duplicated(), ""))
-    return cited_table(shown, {"question": "Open question", "when": "When", "case": "Case",
-                               "law": "Law applied", "what": "What was decided or done",
-                               "result_label": "For the intermediary?"})
+    """The open questions of 2018 and what later rulings did with each. Sortable, so each
+    row names its question: a row sorted or filtered away from its first still says which
+    question it answers."""
+    return cited_table(by_question(steps, cases),
+                       {"question": "Open question", "when": "When", "case": "Case",
+                        "law": "Law applied", "what": "What was decided or done",
+                        "result_label": "For the intermediary?"}, sortable=True)
 
 
 def policy_table(figures: pd.DataFrame) -> Markdown:
@@ -384,7 +385,7 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     Markers keep the house timeline's precision code (filled = exact day, hollow =
     month, diamond with bar = approximate). If ``highlight`` names a dispute with a
     resolution date, a pale band marks the span that date allows. Returns legend
-    handles: results first, then precisions.
+    handles: results first, then precisions, all in one key below the axes.
     """
     frame = numbered_events(events, disputes)
     order = list(disputes.sort_values("foreign_law", kind="stable")["id"])
@@ -394,7 +395,6 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
         if not subset.empty:  # the house timeline colours by lane, so draw one result at a time
             timeline(ax, subset, lane="dispute", colours={d: colour for d in order},
                      lane_order=order, lane_labels=labels, label="number")
-    _spread_labels(ax)
     handles = [Line2D([], [], marker="o", color=colour, linestyle="none", markersize=7,
                       label=name)
                for key, (name, colour) in RESULTS.items() if key in set(frame["result"])]
@@ -408,41 +408,20 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     us_lanes = int((disputes["foreign_law"] == "no").sum())
     if 0 < us_lanes < len(order):
         ax.axhline(len(order) - us_lanes - 0.5, color="#333333", linewidth=0.8, linestyle="--")
-    # Precision key in the empty lower-left corner (no foreign step predates 2020),
-    # the result key below the axes.
-    first = ax.legend(handles=precision_handles(frame["date_precision"]), title="date known to", loc="lower left",
-                      fontsize=8.5, title_fontsize=9, frameon=True, facecolor="white",
-                      edgecolor="#CCCCCC", framealpha=1)
-    ax.add_artist(first)
-    ax.legend(handles=handles, title="what it meant for the intermediary", loc="upper center",
-              bbox_to_anchor=(0.5, -0.07), fontsize=8.5, title_fontsize=9, ncol=3)
-    return handles + precision_handles(frame["date_precision"])
+    place_number_labels(ax)
+    # One key, below the axes, where it cannot cover a marker or a number.
+    handles += precision_handles(frame["date_precision"])
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), fontsize=8.5,
+              ncol=3)
+    return handles
 
 
-def _spread_labels(ax, min_gap_days: float = 150, step_points: float = 14) -> None:
-    """Nudge event numbers that would print on top of each other in the same lane."""
-    by_lane: dict[float, list] = {}
-    for text in ax.texts:
-        x, y = text.xy
-        by_lane.setdefault(round(float(y), 3), []).append(text)
-    for texts in by_lane.values():
-        texts.sort(key=lambda t: _as_days(t.xy[0]))
-        shift, previous = 0.0, None
-        for text in texts:
-            here = _as_days(text.xy[0])
-            shift = shift + step_points if previous is not None and here - previous < min_gap_days else 0.0
-            if shift:
-                text.xyann = (shift, text.xyann[1])
-            previous = here
-
-
-def _as_days(x) -> float:
-    """A date on a matplotlib axis as a day number, whatever form it was stored in."""
-    import matplotlib.dates as mdates
-
-    if isinstance(x, (int, float)):
-        return float(x)
-    return float(mdates.date2num(pd.Timestamp(x)))
+def timeline_figure(events: pd.DataFrame, disputes: pd.DataFrame,
+                    highlight: str | None = "als-scan-v-cloudflare"):
+    """The "what happened next" chart: :func:`draw_timeline` on a figure of its own."""
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    draw_timeline(ax, events, disputes, highlight=highlight)
+    return fig
 
 
 def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare") -> list:

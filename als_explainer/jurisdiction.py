@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
-from matplotlib.patches import FancyBboxPatch, Patch
+from matplotlib.patches import FancyBboxPatch
 from matplotlib.text import Text
 
 from . import data
@@ -435,9 +435,10 @@ def _year_fraction(when: pd.Timestamp) -> float:
 def draw_site_record(ax, sites: pd.DataFrame) -> dict[str, object]:
     """What the record says about the sites: a bar only where a source states a number.
 
-    Rows where a source gives no number, or no source says anything, get a hatched band
-    with words instead of a bar, so the chart never shows a number nobody stated.
-    Returns the artist drawn for each row id (a bar or a band), for checking.
+    Rows where a source gives no number, or no source says anything, get no bar at all,
+    only words in the row (a band across the chart would read as the biggest number of
+    all), so the chart never shows a number nobody stated. Returns the artist drawn for
+    each row id (a bar, or the words), for checking.
     """
     stated = sites[sites["status"] == "count-stated"]
     top = int(stated["count"].max()) + 2 if len(stated) else 10
@@ -451,12 +452,10 @@ def draw_site_record(ax, sites: pd.DataFrame) -> dict[str, object]:
                     fontsize=9.5, fontweight="bold", color="#1A1A1A")
             drawn[row["id"]] = bar
         else:
-            band = ax.barh(y, top, color="white", edgecolor=colour, hatch="///", linewidth=1.0,
-                           height=0.62, zorder=2)[0]
             text = SILENCE_TEXT[row["status"]].format(text=row["count_text"])
-            ax.text(top / 2, y, text, ha="center", va="center", fontsize=8.6, color="#1A1A1A",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5}, zorder=3)
-            drawn[row["id"]] = band
+            drawn[row["id"]] = ax.text(0.2, y, text, ha="left", va="center", fontsize=8.6,
+                                       style="italic", color="#1A1A1A", zorder=3,
+                                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_yticks(ys, list(sites["label"]))
     ax.set_xlim(0, top)
     ax.set_ylim(-0.6, len(sites) - 0.4)
@@ -464,8 +463,6 @@ def draw_site_record(ax, sites: pd.DataFrame) -> dict[str, object]:
     ax.set_xlabel("number stated by a source (no bar where none is stated)")
     present = [k for k in WHO_SAID if k in set(sites["said_by"]) and k != "nobody"]
     handles = legend_patches({k: WHO_COLOURS[k] for k in present}, WHO_SAID)
-    handles.append(Patch(facecolor="white", edgecolor=PALETTE["grey"], hatch="///",
-                         label="no number in the record"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3,
               fontsize=8.5)
     return drawn

@@ -386,12 +386,12 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
     The table carries the class ``sortable-table``, so the ``book_extensions.sortable_tables``
     extension gives this page a script that adds a filter box and sortable headings in
     the browser; without JavaScript the table
-    reads in date order. Each row cites its sources in its last cell.
+    reads in date order. Each row cites its sources in its last cell, with its notes and checks.
     """
-    headers = ["No.", "Decision", "Date", "Intermediary", "Outcome",
-               "What the court held (our words), checks and sources"]
+    headers = ["No.", "Decision", "Date", "Intermediary", "Outcome", "What the court held (our words)",
+               "Notes, checks and sources"]
     lines = [f"```{{list-table}} {escape(caption)}", ":header-rows: 1", f":name: {name}",
-             ":class: sortable-table precedents-table", ":widths: 5 23 12 13 11 36", ""]
+             ":class: sortable-table precedents-table", ":widths: 5 20 10 12 10 24 19", ""]
     lines.append("* - " + "\n  - ".join(headers))
     for _, row in frame.iterrows():
         outcome = OUTCOME_LABELS[row["outcome"]]
@@ -402,9 +402,10 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
             citation += f" ({escape(row['court'])})"
         checked = f'{CITATION_CHECK_LABELS[row["citation_check"]]}; holding from a {row["confidence"]} source'
         held = escape(row["holding"])
-        if pd.notna(row["notes"]):
-            held += f' *Note:* {escape(row["notes"])}'
-        held += f" *Checked:* {checked}. *Sources:* {cite(row['source'])}"
+        # Notes, checks and sources in a column of their own: on a phone the page folds
+        # it away behind a "more" toggle (_static/tables.js), so no row outgrows a screen.
+        more = f'*Note:* {escape(row["notes"])} ' if pd.notna(row["notes"]) else ""
+        more += f"*Checked:* {checked}. *Sources:* {cite(row['source'])}"
         cells = [
             str(row["number"]),
             f'*{escape(row["case_name"])}*, {citation}',
@@ -412,6 +413,7 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
             escape(TYPE_LABELS[row["intermediary_type"]]),
             outcome,
             held,
+            more,
         ]
         lines.append("* - " + "\n  - ".join(cells))
     lines.append("```")

@@ -38,10 +38,12 @@ def cite(keys) -> str:
 
 
 def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None = "source",
-                markup: tuple[str, ...] = ()) -> Markdown:
+                markup: tuple[str, ...] = (), sortable: bool = False) -> Markdown:
     """A Markdown table of ``columns`` (data column -> header), with a Sources column.
 
     Columns named in ``markup`` hold Markdown made by code and are not escaped.
+    ``sortable`` gives the table the class ``sortable-table``, so the
+    ``book_extensions.sortable_tables`` extension adds sortable headings and a filter box.
     """
     headers = list(columns.values()) + (["Source"] if source else [])
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
@@ -50,4 +52,6 @@ def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None
         if source:
             cells.append(cite(row[source]))
         lines.append("| " + " | ".join(cells) + " |")
+    if sortable:  # a pipe table cannot carry a class; the table directive can
+        lines = ["````{table}", ":class: sortable-table", "", *lines, "````"]
     return Markdown("\n".join(lines))

@@ -5,11 +5,17 @@ label the bibliography list [1], [2], ... so a reader cannot match a citation to
 entry by eye. This registers a pybtex formatting style, ``author_year_labels``: the
 usual alphabetical ``plain`` layout with author-year labels built from the same fields
 the citations use (organisation authors are written in braces in references.bib).
+
+It also gives each bibliography entry a line "Cited in:" with links back to the pages
+that cite it, so the bibliography is not a dead end (sphinxcontrib-bibtex has no option
+for this; it does record every citation, which is what the links are made from).
 """
 
 from __future__ import annotations
 
 import codecs
+import html
+import re
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec pybtex itself uses)
 from pybtex.plugin import register_plugin
@@ -60,6 +66,45 @@ register_plugin("pybtex.style.sorting", "by_label", ByLabel)
 register_plugin("pybtex.style.formatting", STYLE, AuthorYearStyle)
 
 
+# A bibliography entry as sphinxcontrib-bibtex writes it, with the id that
+# ``bibtex_cite_id`` ("src-{bibliography_count}-{key}") gives it.
+_ENTRY = re.compile(r'(<div class="citation" id="src-\d+-(?P<key>[^"]+)"[^>]*>.*?</p>)(\s*</div>)',
+                    re.DOTALL)
+
+
+def add_backlinks(body: str, citing: dict[str, list[tuple[str, str]]]) -> str:
+    """``body`` with a "Cited in:" line closing each entry whose key ``citing`` maps to
+    the (title, address) of the pages that cite it."""
+    def entry(match):
+        pages = citing.get(match["key"], [])
+        if not pages:
+            return match.group(0)
+        links = ", ".join(f'<a href="{html.escape(uri)}">{html.escape(title)}</a>'
+                          for title, uri in pages)
+        return f'{match.group(1)}\n<p class="cited-in">Cited in: {links}</p>{match.group(3)}'
+
+    return _ENTRY.sub(entry, body)
+
+
+def citing_pages(app, pagename: str) -> dict[str, list[tuple[str, str]]]:
+    """For each source key, the pages citing it, as (title, address relative to
+    ``pagename``), the introduction first and then in file order."""
+    docs: dict[str, set[str]] = {}
+    for ref in app.env.get_domain("cite").citation_refs:
+        for target in ref.targets:
+            docs.setdefault(target.key.lower(), set()).add(ref.docname)
+    order = lambda docname: (docname != app.config.root_doc, docname)  # noqa: E731
+    return {key: [(app.env.titles[d].astext(), app.builder.get_relative_uri(pagename, d))
+                  for d in sorted(names, key=order) if d != pagename]
+            for key, names in docs.items()}
+
+
+def _bibliography_backlinks(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context and 'class="citation" id="src-' in context["body"]:
+        context["body"] = add_backlinks(context["body"], citing_pages(app, pagename))
+
+
 def setup(app):
-    # Registration happens at import, before sphinxcontrib-bibtex reads its style.
+    # The pybtex styles are registered at import, before sphinxcontrib-bibtex reads them.
+    app.connect("html-page-context", _bibliography_backlinks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

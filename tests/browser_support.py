@@ -190,6 +190,10 @@ class PageReport:
     downloads: list[str] = field(default_factory=list)
     dark_theme: str = ""
     dark_figures: list[dict] = field(default_factory=list)
+    phone_menu: dict = field(default_factory=dict)
+    tall_rows: list[str] = field(default_factory=list)
+    clipped_tables: list[str] = field(default_factory=list)
+    zoom: list[dict] = field(default_factory=list)
 
 
 def _watch(page, report: PageReport, server: SiteServer, label: str) -> None:
@@ -302,6 +306,116 @@ def figure_pixels(page, index: int) -> dict:
     return {"light": sum(histogram[170:]) / n, "dark": sum(histogram[:101]) / n}
 
 
+# Tables wider than their box on a desktop, unless the reader is told and the first
+# column stays in view while the rest scrolls.
+CLIPPED_TABLES = r"""
+() => Array.from(document.querySelectorAll(".bd-article table")).map((table, i) => {
+  const box = table.closest(".pst-scrollable-table-container") || table.parentElement;
+  if (table.scrollWidth <= box.clientWidth + 1) return null;
+  const cue = box.previousElementSibling;
+  const told = !!(cue && /scroll/i.test(cue.textContent) && cue.getBoundingClientRect().height > 0);
+  const first = table.querySelector("tbody tr td, tbody tr th");
+  const pinned = !!(first && getComputedStyle(first).position === "sticky");
+  const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+  if (told && pinned && scrolls) return null;
+  return `table ${i + 1} is ${table.scrollWidth} px wide in a ${box.clientWidth} px box ` +
+         `(scroll cue: ${told}, first column pinned: ${pinned}, scrolls: ${scrolls})`;
+}).filter(Boolean)
+"""
+
+# Table rows taller than the screen (a reader loses the row's start while reading it).
+TALL_ROWS = r"""
+(limit) => Array.from(document.querySelectorAll(".bd-article table tr"))
+  .map((row, i) => [row, row.getBoundingClientRect().height])
+  .filter(([row, h]) => h > limit)
+  .map(([row, h]) => `a row ${Math.round(h)} px tall: "${row.textContent.trim().replace(/\s+/g, " ").slice(0, 60)}"`)
+"""
+
+# What is painted on top at the centre of an element (a tooltip left over, say).
+ON_TOP = """
+(sel) => { const el = document.querySelector(sel); if (!el) return null;
+  const r = el.getBoundingClientRect();
+  const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return top && (el === top || el.contains(top)) ? "" : (top ? top.outerHTML.slice(0, 80) : "nothing"); }
+"""
+HEADER_BUTTONS = [".bd-header-article .primary-toggle", ".bd-header-article .secondary-toggle",
+                  ".bd-header-article .theme-switch-button", ".bd-header-article .search-button"]
+
+
+def _settles(page, condition: str, arg=None, timeout: int = 5000) -> bool:
+    """Whether ``condition`` (a JS function of ``arg``) becomes true within ``timeout`` ms."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=timeout)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
+def tap_menus(page) -> dict:
+    """Tap the phone's navigation and page-contents buttons as a reader would; say what
+    opened and whether anything else (a tooltip) was left covering a header button."""
+    result = {"primary": None, "secondary": None, "covered": []}
+    for name, button, dialog in [("primary", ".bd-header-article .primary-toggle", "pst-primary-sidebar-modal"),
+                                 ("secondary", ".bd-header-article .secondary-toggle", "pst-secondary-sidebar-modal")]:
+        if page.locator(button).count() == 0:
+            continue
+        page.locator(button).first.tap()
+        opened = """(id) => { const d = document.getElementById(id);
+                 return !!(d && d.open && d.querySelector("a") && d.getBoundingClientRect().width > 150); }"""
+        result[name] = _settles(page, opened, dialog)
+        page.keyboard.press("Escape")
+        _settles(page, "(id) => !(document.getElementById(id) || {}).open", dialog)
+        for other in HEADER_BUTTONS:
+            # Given up to 2 s for closing transitions; what still covers a button then is
+            # in the reader's way.
+            if _settles(page, f"(sel) => ({ON_TOP.strip()})(sel) !== 'nothing' && !({ON_TOP.strip()})(sel)",
+                        other, timeout=2000):
+                continue
+            covering = page.evaluate(ON_TOP, other)
+            if covering:
+                result["covered"].append(f"after tapping {name}: {other} is covered by {covering}")
+    return result
+
+
+def open_charts(page, phone: bool) -> list[dict]:
+    """Open every chart full size (a tap on a phone; the keyboard on a desktop), measure
+    it, close it with Escape; report what happened."""
+    results = []
+    images = page.locator(".bd-article figure img, .bd-article .cell_output img")
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        figure_button = page.locator("button.chart-zoom-open").nth(i)
+        if not phone and page.locator("button.chart-zoom-open").count() <= i:
+            results.append({"open": False, "phone": phone, "index": i})  # no button to press
+            continue
+        if phone:
+            image.tap()
+        else:
+            figure_button.focus()
+            page.keyboard.press("Enter")
+        _settles(page, "() => !!(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
+        state = page.evaluate("""() => {
+            const d = document.querySelector("dialog.chart-zoom-dialog");
+            const big = d && d.open ? d.querySelector("img") : null;
+            if (!big) return {open: false};
+            return {open: true, width: big.getBoundingClientRect().width, natural: big.naturalWidth};
+        }""")
+        page.keyboard.press("Escape")
+        _settles(page, "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
+        state["closed"] = page.evaluate(
+            "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
+        # The dialog's close event, which hands focus back, fires just after it closes.
+        state["focus_back"] = _settles(
+            page, "(i) => document.activeElement === document.querySelectorAll('button.chart-zoom-open')[i]", i)
+        state["phone"] = phone
+        state["index"] = i
+        results.append(state)
+    return results
+
+
 def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     """Open one page as a desktop reader and as a phone reader; collect everything."""
     url = server.base + page_name + ".html"
@@ -321,6 +435,8 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         report.copy_buttons_in_outputs = page.locator(".cell_output button.copybtn, .output button.copybtn").count()
         report.code_inputs = page.locator(CODE_INPUTS).count()
         report.copies = check_copy_buttons(page)
+        report.clipped_tables = page.evaluate(CLIPPED_TABLES)
+        report.zoom += open_charts(page, phone=False)
         if page.evaluate(FIGURES):
             report.dark_theme = switch_to_dark(page)
             page.wait_for_timeout(300)  # let the theme's transitions finish
@@ -331,13 +447,18 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     finally:
         context.close()
 
-    context = browser.new_context(viewport=PHONE, service_workers="block")
+    # A touch screen, as a phone reader holds it.
+    context = browser.new_context(viewport=PHONE, service_workers="block", has_touch=True,
+                                  is_mobile=True)
     _block_foreign(context, server)
     page = context.new_page()
     _watch(page, report, server, "390px")
     try:
         page.goto(url, wait_until="load")
         report.overflow = page.evaluate(OVERFLOW)
+        report.tall_rows = page.evaluate(TALL_ROWS, PHONE["height"])
+        report.phone_menu = tap_menus(page)
+        report.zoom += open_charts(page, phone=True)
     finally:
         context.close()
     return report

@@ -270,6 +270,73 @@ def test_the_book_has_figures_to_check_in_dark_mode(reports):
     assert with_figures, "no page has a figure, so the dark-mode test checked nothing"
 
 
+# ------------------------------------------------------------------------------ reading on a phone
+
+@pytest.mark.parametrize("page", PAGES)
+def test_phone_menu_buttons_open_the_sidebars(reports, page):
+    """On a 390 px touch screen, tapping the menu button opens the table of contents and
+    the page-contents button opens the page's contents; no tooltip is left covering a
+    header button."""
+    menu = reports(page).phone_menu
+    assert menu["primary"] is True, f"{page}: tapping the menu button did not open the table of contents"
+    assert menu["secondary"] in (True, None), (
+        f"{page}: tapping the page-contents button did not open the page's contents")
+    assert not menu["covered"], f"{page}: {lines(menu['covered'])}"
+
+
+def test_some_pages_have_page_contents_to_open(reports):
+    assert any(reports(p).phone_menu["secondary"] for p in PAGES), (
+        "no page has a page-contents button, so its test checked nothing")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_table_row_is_taller_than_a_phone_screen(reports, page):
+    assert not reports(page).tall_rows, f"{page}: {lines(reports(page).tall_rows)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_table_is_cut_off_on_a_desktop(reports, page):
+    assert not reports(page).clipped_tables, f"{page}: {lines(reports(page).clipped_tables)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_opens_full_size(reports, page):
+    """Each chart opens in a dialog (a tap on a phone, the keyboard on a desktop) at no
+    less than its own size, so its smallest text (7.5 pt) is at least 10 CSS px; Escape
+    closes it and gives focus back to the chart's button."""
+    problems = []
+    for chart in reports(page).zoom:
+        where = f"chart {chart['index'] + 1} ({'tap on a phone' if chart['phone'] else 'keyboard'})"
+        if not chart["open"]:
+            problems.append(f"{where}: did not open")
+            continue
+        if chart["width"] < chart["natural"] - 1:
+            problems.append(f"{where}: shown {chart['width']:.0f} px wide, smaller than its own "
+                            f"{chart['natural']} px")
+        if not chart["closed"]:
+            problems.append(f"{where}: Escape did not close it")
+        elif not chart["focus_back"]:
+            problems.append(f"{where}: focus did not return to its button")
+    assert not problems, f"{page}: {lines(problems)}"
+
+
+def test_the_book_has_charts_to_open(reports):
+    opened = sum(1 for p in PAGES for chart in reports(p).zoom if chart["open"])
+    assert opened >= 10, f"only {opened} chart openings were tried; the zoom test checked little"
+
+
+def test_at_most_five_code_toggles_in_the_book(html):
+    """Plumbing code is off the page: only a handful of cells show a code toggle."""
+    toggles = {}
+    for page in toc_files():
+        soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        found = len(soup.select(".bd-article .cell details.hide"))  # myst-nb's hide-input
+        if found:
+            toggles[page] = found
+    assert 1 <= sum(toggles.values()) <= 5, (
+        f"{sum(toggles.values())} code toggles (the caching model's should remain): {toggles}")
+
+
 # ------------------------------------------------------------------------------ search
 
 SEARCH_TERMS = ["contributory", "Steadfast", "jurisdiction"]
@@ -334,3 +401,58 @@ def test_search_finds_the_chapter_about_a_term(browser, server, html, term):
         f"above it without a heading or glossary entry for it or as many uses: {wrong}")
     missing = sorted(set(counts) - set(pages))
     assert not missing, f"search for {term!r}: pages using the word are not found: {missing}"
+
+
+# Text that reads as code, not as a sentence: a call, an index, an assignment, an import.
+CODE_LIKE = re.compile(r"\w\(\s*[\"'\w]|\.\w+\[|^\s*(import|from)\s|\w\s*=\s*[\w\"'(]", re.MULTILINE)
+
+
+def search_snippets(browser, server, term: str) -> list[dict]:
+    """Each result of the search page for ``term``: its link and its snippet."""
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base}search.html?q={term}", wait_until="load")
+        page.wait_for_selector("#search-results .search-summary", timeout=15000)
+        page.wait_for_function(  # snippets arrive one by one, after each page is fetched
+            "() => Array.from(document.querySelectorAll('#search-results ul.search li'))"
+            ".every(li => li.querySelector('p.context'))", timeout=20000)
+        return page.eval_on_selector_all(
+            "#search-results ul.search li",
+            """items => items.map(li => ({href: li.querySelector('a').getAttribute('href'),
+                                          snippet: li.querySelector('p.context').textContent}))""")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_snippets_are_the_sentences_that_matched(browser, server, html, term):
+    """Every snippet shows the query word in prose (no code), and a hit in a chapter's
+    text links to a section of the page that uses the word, not to the page top."""
+    results = search_snippets(browser, server, term)
+    assert results, f"search for {term!r} found nothing"
+    problems = []
+    for result in results:
+        snippet = result["snippet"]
+        if not re.search(rf"\b{re.escape(term[:6])}", snippet, re.IGNORECASE):
+            problems.append(f"{result['href']}: snippet without the word: {snippet[:120]!r}")
+        if CODE_LIKE.search(snippet):
+            problems.append(f"{result['href']}: snippet shows code: {snippet[:120]!r}")
+    sections = [r for r in results if "#" in r["href"] and not r["href"].split("#")[1].startswith("term-")]
+    if not sections:
+        problems.append("no result links to a section; all go to page tops or glossary entries")
+    for result in sections:
+        path, anchor = result["href"].split("#", 1)
+        soup = BeautifulSoup((html / path).read_text(encoding="utf-8"), "html.parser")
+        target = soup.find(id=anchor)
+        if target is None:
+            problems.append(f"{result['href']}: no element with that id")
+        elif not re.search(rf"\b{re.escape(term[:6])}", target.get_text(" "), re.IGNORECASE):
+            problems.append(f"{result['href']}: the section linked to does not use the word")
+    assert not problems, f"search for {term!r}: {lines(problems)}"
+
+
+def test_snippet_checker_recognises_code():
+    assert CODE_LIKE.search('cases.set_index("id").loc[...]')
+    assert CODE_LIKE.search("import pandas as pd")
+    assert not CODE_LIKE.search("Steadfast won summary judgment (the court said so) in 2018.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pybtex.database import parse_string
 
-from book_extensions.citation_style import AuthorYearLabels, ByLabel, author_year_label
+from book_extensions.citation_style import AuthorYearLabels, ByLabel, add_backlinks, author_year_label
 
 BIB = r"""
 @misc{org, author = {{TorrentFreak}}, title = {{T}}, year = {2018a}}
@@ -38,3 +38,18 @@ def test_entries_sort_alphabetically_by_label_whoever_wrote_them():
     # People and organisations interleave instead of forming two runs.
     assert labels.index("Bach and Dinino, 2025") < labels.index("Cloudflare, Inc., n.d.") \
         < labels.index("Goldman, 2016") < labels.index("TorrentFreak, 2018a")
+
+
+ENTRY = ('<div class="citation" id="src-2-usc17s512" role="listitem">\n<span class="label">[17 U.S.C.]</span>\n'
+         '<p>Text of the entry.</p>\n</div>\n')
+
+
+def test_each_entry_links_back_to_the_pages_that_cite_it():
+    body = add_backlinks(ENTRY + ENTRY.replace("usc17s512", "uncited"),
+                         {"usc17s512": [("The DMCA safe harbors", "22-dmca.html"),
+                                        ("Glossary <terms>", "95-glossary.html")]})
+    first, second = body.split('<div class="citation" id="src-2-uncited"')
+    assert ('<p class="cited-in">Cited in: <a href="22-dmca.html">The DMCA safe harbors</a>, '
+            '<a href="95-glossary.html">Glossary &lt;terms&gt;</a></p>') in first
+    assert first.rstrip().endswith("</p>\n</div>")  # inside the entry, which stays whole
+    assert "cited-in" not in second  # an entry nobody cites gets no empty line

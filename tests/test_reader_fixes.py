@@ -94,6 +94,15 @@ INTENDED = {
         'title="{{ _(\'Search\') }}" data-bs-placement="bottom" data-bs-toggle="tooltip">\n'
         '<i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>',
     )},
+    # The header's hidden sidebar toggles removed: the theme's script bound to them, not
+    # to the visible ones, so the phone menu did not open (see the template's comment).
+    "sections/header.html": {
+        ('<button class="pst-navbar-icon sidebar-toggle primary-toggle" '
+         'aria-label="{{ _(\'Site navigation\') }}">\n<span class="fa-solid fa-bars"></span>\n</button>', ''),
+        ('{% if not remove_sidebar_secondary and secondary_sidebar_items %}\n'
+         '<button class="pst-navbar-icon sidebar-toggle secondary-toggle" aria-label="{{ _(\'On this page\') }}">\n'
+         '<span class="fa-solid fa-outdent"></span>\n</button>\n{% endif %}', ''),
+    },
 }
 
 

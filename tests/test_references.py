@@ -48,3 +48,49 @@ def test_entry_has_title_author_year_and_url(key):
         missing.append("author")
     assert not missing, f"{key} lacks {missing}"
     assert entry.fields["url"].startswith(("http://", "https://")), key
+
+
+@pytest.mark.build
+def test_bibliography_is_grouped_and_citations_land_on_stable_anchors(html):
+    """Every cited source is listed once, in one of the kinds; every citation link in
+    the chapters lands on an entry whose id names the source's key."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((html / "chapters/99-bibliography.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    groups = [h.get_text(strip=True).rstrip("#") for h in page.select("article section h2")]
+    assert groups == ["Court decisions", "Statutes, rules and standards", "Court filings",
+                      "Press and commentary"], groups
+    ids = [c.get("id") for c in page.select(".citation")]
+    assert len(ids) == len(set(ids))
+    keys = [re.sub(r"^src-\d+-", "", i) for i in ids]
+    assert len(keys) == len(set(keys)), "a source is listed in two groups"
+    cited = set(cited_in_pages()) | cited_in_data()
+    assert {k.lower() for k in cited} <= set(keys), sorted({k.lower() for k in cited} - set(keys))
+    for chapter in toc_files():
+        soup = BeautifulSoup((html / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a[href*='99-bibliography.html#']"):
+            anchor = link["href"].split("#", 1)[1]
+            assert re.fullmatch(r"src-\d+-[a-z0-9-]+", anchor), (chapter, link["href"])
+            assert anchor in ids, (chapter, link["href"])
+
+
+@pytest.mark.build
+def test_every_bibliography_entry_links_back_to_the_pages_citing_it(html):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((html / "chapters/99-bibliography.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    where = cited_in_pages()
+    problems = []
+    for entry in page.select(".citation"):
+        key = re.sub(r"^src-\d+-", "", entry["id"])
+        links = {a["href"].removesuffix(".html").removeprefix("../") for a in entry.select("p.cited-in a")}
+        links = {link if link.startswith(("intro", "chapters/")) else f"chapters/{link}" for link in links}
+        expected = {p for k, pages in where.items() if k.lower() == key for p in pages}
+        expected.discard("chapters/99-bibliography")
+        if not links:
+            problems.append(f"{key}: no link back to a page that cites it")
+        elif not expected <= links:
+            problems.append(f"{key}: cited on {sorted(expected - links)} but not linked back")
+    assert not problems, "\n".join(problems[:10])

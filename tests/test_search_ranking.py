@@ -12,7 +12,8 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from sphinx.search.en import SearchEnglish
 
-from book_extensions.search_ranking import FILENAME, prose_words, ranking_data, script, stem_counts
+from book_extensions.search_ranking import (FILENAME, best_sections, prose_words, ranking_data, script,
+                                           stem_counts, without_code)
 
 RST = """
 Steadfast title
@@ -74,6 +75,49 @@ def test_script_defines_the_counts_and_a_full_scorer(english):
     for field in ("objNameMatch", "objPartialMatch", "objPrio", "objPrioDefault", "title",
                   "partialTitle", "term", "partialTerm", "score"):
         assert re.search(rf"\b{field}:", text), f"the scorer lacks {field}"
+
+
+SECTIONS = """
+Page title
+==========
+
+Opening words about hosting.
+
+Steadfast in brief
+------------------
+
+Steadfast once.
+
+The Steadfast appeal
+--------------------
+
+Steadfast won; Steadfast hosted; Steadfast again.
+"""
+
+
+def test_each_word_points_at_the_section_that_uses_it_most(english):
+    # Sphinx keeps the page title as a section (no docutils doctitle transform).
+    sections = best_sections(publish_doctree(SECTIONS, settings_overrides={"doctitle_xform": False}),
+                             english)
+    assert sections[english.stem("steadfast").lower()] == "the-steadfast-appeal"
+    # A word only the opening uses has no section: its hit links to the page top.
+    assert english.stem("opening").lower() not in sections
+    data = ranking_data({"a": stem_counts(["Steadfast"], english)},
+                        {"a": sections})
+    where = data["sections"][english.stem("steadfast").lower()]
+    assert {page: data["anchors"][page][k] for page, k in where.items()} == {0: "the-steadfast-appeal"}
+
+
+def test_search_index_gets_the_page_without_its_code():
+    page = chapter()
+    cell = nodes.container(classes=["cell"])
+    cell += nodes.container("", nodes.literal_block(text='cases.set_index("id")'),
+                            classes=["cell_input"])
+    page += cell
+    indexed = without_code(page).astext()
+    assert "set_index" not in indexed and 'steadfast = "Steadfast' not in indexed
+    assert "hosted Imagebam" in indexed
+    assert "set_index" in page.astext(), "the page itself must keep its code"
 
 
 @pytest.mark.build
