@@ -5,12 +5,12 @@
 - :mod:`als_explainer.charts`: the house chart style and :func:`publish`, the one way a
   chart is saved into ``figures/`` and shown on the page.
 - :mod:`als_explainer.bib`: the keys of ``references.bib``.
-- :mod:`als_explainer.dependencies` and :mod:`als_explainer.sphinx_ext`: which files each
-  chapter used when it ran, so the build re-runs exactly the chapters whose inputs changed.
 
-The names below are imported on first use, not when the package is imported: the build
-loads :mod:`als_explainer.sphinx_ext` and should not pay for matplotlib and pandas, and a
-chapter that needs only the data loader should not import the chart code.
+The build's Sphinx extensions live apart, in :mod:`book_extensions`; nothing here imports
+Sphinx, docutils, myst-nb or jupyter-cache.
+
+The names below are imported on first use, not when the package is imported: a chapter
+that needs only the data loader should not import the chart code.
 """
 
 from importlib import import_module

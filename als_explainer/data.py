@@ -21,18 +21,19 @@ first and last day the record allows) and ``<field>_label`` (how the book writes
 from __future__ import annotations
 
 import calendar
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import dependencies
 from .bib import bibliography_keys
 from .paths import book_root
 
@@ -40,6 +41,28 @@ PRECISIONS = ("day", "month", "approximate")
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _MONTHS = [calendar.month_name[m] for m in range(13)]
+
+
+# Audit events for the build's re-execution recorder (book_extensions.dependencies), which
+# listens for them in a chapter's kernel; outside a build nobody listens. The loader reads
+# datapackage.json and references.bib whole but uses only part of each, and says which.
+READ_EVENT = "als_explainer.read"
+QUIET_EVENT = "als_explainer.quiet"
+
+
+@contextlib.contextmanager
+def _unrecorded():
+    """Files read inside are not recorded whole; the caller reports the part it uses."""
+    sys.audit(QUIET_EVENT, True)
+    try:
+        yield
+    finally:
+        sys.audit(QUIET_EVENT, False)
+
+
+def _used(kind: str, path: Path, **details) -> None:
+    """Tell the recorder which part (``kind``) of the file at ``path`` the chapter used."""
+    sys.audit(READ_EVENT, kind, str(path), details)
 
 
 class DataError(ValueError):
@@ -129,8 +152,8 @@ def _label(text: str) -> str:
 def _package(root: Path) -> dict:
     path = root / "data" / "datapackage.json"
     try:
-        # Recorded by the part each caller uses (see als_explainer.dependencies).
-        with dependencies.quietly():
+        # Recorded by the part each caller uses (see _used below).
+        with _unrecorded():
             text = path.read_text(encoding="utf-8")
         return json.loads(text)
     except json.JSONDecodeError as err:
@@ -140,14 +163,14 @@ def _package(root: Path) -> dict:
 def dataset_names(root: Path | None = None) -> list[str]:
     """The names of every dataset declared in ``data/datapackage.json``."""
     root = Path(root or book_root())
-    dependencies.record_resource_names(root / "data" / "datapackage.json")
+    _used("resource-names", root / "data" / "datapackage.json")
     return [r["name"] for r in _package(root)["resources"]]
 
 
 def schema(name: str, root: Path | None = None) -> dict:
     """The declared resource (path, title, schema) for the dataset ``name``."""
     root = Path(root or book_root())
-    dependencies.record_resource(root / "data" / "datapackage.json", name)
+    _used("resource", root / "data" / "datapackage.json", name=name)
     for resource in _package(root)["resources"]:
         if resource["name"] == name:
             return resource
@@ -183,7 +206,7 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     if not body:
         raise DataError(rel, "has a header but no rows")
 
-    with dependencies.quietly():  # recorded below as the keys this dataset names
+    with _unrecorded():  # recorded below as the keys this dataset names
         bib = bibliography_keys(root)
     seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
     records = []
@@ -212,7 +235,7 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
 
     cited = [key for field in fields if field.get("bibtexKey")
              for cells in body for key in _split_keys(cells[header.index(field["name"])])]
-    dependencies.record_bib_keys(root / "references.bib", cited)
+    _used("bibkeys", root / "references.bib", keys=cited)
     return _frame(records, fields)
 
 

@@ -302,8 +302,9 @@ def _text(value) -> str:
 def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precedents") -> Markdown:
     """The reader's table of every decision, as a MyST ``list-table`` with a caption.
 
-    The table carries the class ``sortable-table``: ``_static/sortable-table.js`` adds a
-    filter box and sortable headings in the browser, and without JavaScript the table
+    The table carries the class ``sortable-table``, so the ``book_extensions.sortable_tables``
+    extension gives this page a script that adds a filter box and sortable headings in
+    the browser; without JavaScript the table
     reads in date order. Each row cites its sources in its last cell.
     """
     headers = ["No.", "Decision", "Date", "Intermediary", "Outcome", "What the court held (our words), checks and sources"]

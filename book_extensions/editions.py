@@ -1,7 +1,7 @@
 """The book as an edition: its date and version, when each chapter's facts were checked,
 hover/focus previews, share metadata, a sitemap, a proper root page, and the PDF.
 
-Registered in ``_config.yml`` (``sphinx: local_extensions``). Everything an editor
+Registered in ``_config.yml`` (``sphinx: extra_extensions``). Everything an editor
 changes lives in ``_config.yml`` under ``sphinx: config:`` (see the editing guide):
 
 - ``book_version``, ``book_date``: the edition, shown on the landing page, the PDF's
@@ -136,7 +136,8 @@ def _substitutions(app, config) -> None:
 
 def _previews(app, config) -> None:
     """tippy.js and Popper from the book's own static files, never a CDN."""
-    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    if str(STATIC) not in config.html_static_path:  # sortable_tables may have added it
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
     app.add_css_file("book-previews.css")
     missing = [name for name in config.tippy_js if not (STATIC / name).is_file()]
     if missing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pybtex.database import parse_string
 
-from als_explainer.citation_style import AuthorYearLabels, ByLabel, author_year_label
+from book_extensions.citation_style import AuthorYearLabels, ByLabel, author_year_label
 
 BIB = r"""
 @misc{org, author = {{TorrentFreak}}, title = {{T}}, year = {2018a}}

@@ -1,5 +1,5 @@
 """The dependency recorder: what counts as a chapter's input or output, and when a
-recorded fingerprint no longer matches (als_explainer/dependencies.py)."""
+recorded fingerprint no longer matches (book_extensions/dependencies.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from als_explainer import dependencies as deps
+from als_explainer import data
+from book_extensions import dependencies as deps
 
 from conftest import ROOT
 
@@ -172,17 +173,30 @@ def test_fingerprint_is_taken_when_the_file_is_first_read(book):
     assert deps.changes(book, recorder.snapshot()["inputs"], {}) == ["data/events.csv changed"]
 
 
-def test_quietly_suppresses_whole_file_reads(book, monkeypatch):
+def test_loader_events_record_parts_instead_of_whole_files(book):
+    # The events als_explainer.data raises, fed to the hook as Python would feed them.
     recorder = deps.Recorder(book, None)
-    monkeypatch.setattr(deps, "_RECORDER", recorder)
-    with deps.quietly():
-        open_event(recorder, book / "references.bib")
-    deps.record_bib_keys(book / "references.bib", ["torrentfreak2018settles"])
-    deps.record_resource(book / "data" / "datapackage.json", "events")
-    deps.record_resource_names(book / "data" / "datapackage.json")
+    recorder.audit(data.QUIET_EVENT, (True,))
+    open_event(recorder, book / "references.bib")
+    recorder.audit(data.QUIET_EVENT, (False,))
+    recorder.audit(data.READ_EVENT, ("bibkeys", str(book / "references.bib"),
+                                     {"keys": ["b", "a", "b"]}))
+    recorder.audit(data.READ_EVENT, ("resource", str(book / "data" / "datapackage.json"),
+                                     {"name": "events"}))
+    recorder.audit(data.READ_EVENT, ("resource-names", str(book / "data" / "datapackage.json"), {}))
+    recorder.audit(data.READ_EVENT, ("bibkeys", str(book / "references.bib"), {"keys": []}))
     kinds = sorted((d["kind"], d["path"]) for d in recorder.inputs.values())
     assert kinds == [("bibkeys", "references.bib"), ("resource", "data/datapackage.json"),
                      ("resource-names", "data/datapackage.json")]
+    keys = next(d for d in recorder.inputs.values() if d["kind"] == "bibkeys")["keys"]
+    assert keys == ["a", "b"]
+    open_event(recorder, book / "data" / "events.csv")  # quiet ended: whole files count again
+    assert ("file", "data/events.csv") in {(d["kind"], d["path"]) for d in recorder.inputs.values()}
+
+
+def test_the_event_names_match_on_both_sides():
+    # Two packages that must not import each other agree on two strings.
+    assert (deps.READ_EVENT, deps.QUIET_EVENT) == (data.READ_EVENT, data.QUIET_EVENT)
 
 
 def test_listings_by_the_import_system_are_not_dependencies():
@@ -196,8 +210,7 @@ def test_recording_is_off_without_the_build(monkeypatch):
     monkeypatch.delenv(deps.ENV_ROOT, raising=False)
     monkeypatch.delenv(deps.ENV_RECORD, raising=False)
     assert deps.start_from_environment() is None
-    with deps.quietly():  # harmless no-ops outside a build
-        deps.record_resource("data/datapackage.json", "events")
+    assert deps.active() is None
 
 
 # --------------------------------------------------------------------------- a real process
@@ -210,13 +223,13 @@ def run_recorded(book: Path, code: str, record: Path) -> dict:
     script = textwrap.dedent("""
         import importlib.util, sys
         spec = importlib.util.spec_from_file_location(
-            "als_explainer.dependencies", sys.argv[1])
+            "book_extensions.dependencies", sys.argv[1])
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
         module.start_from_environment()
     """) + textwrap.dedent(code)
-    result = subprocess.run([sys.executable, "-c", script, str(ROOT / "als_explainer" / "dependencies.py")],
+    result = subprocess.run([sys.executable, "-c", script, str(ROOT / "book_extensions" / "dependencies.py")],
                             cwd=book / "chapters", env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(record.read_text(encoding="utf-8"))

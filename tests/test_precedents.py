@@ -207,7 +207,7 @@ def test_table_escapes_markup_in_cells(frame):
 
 
 def test_sortable_table_script_fetches_nothing():
-    script = (ROOT / "_static/sortable-table.js").read_text(encoding="utf-8")
+    script = (ROOT / "book_extensions/static/sortable-table.js").read_text(encoding="utf-8")
     assert not re.search(r"https?://|fetch\(|XMLHttpRequest|import\(", script)
     assert 'setAttribute("scope", "col")' in script
 
@@ -226,4 +226,12 @@ def test_precedents_table_page_is_accessible_and_local(html):
     assert len(table.tbody.find_all("tr")) >= 30
     scripts = [s.get("src", "") for s in soup.find_all("script")]
     assert any(s.startswith("../_static/sortable-table.js") for s in scripts)
+    styles = [s.get("href", "") for s in soup.find_all("link", rel="stylesheet")]
+    assert any(s.startswith("../_static/sortable-table.css") for s in styles)
+
+
+@pytest.mark.build
+def test_pages_without_a_sortable_table_do_not_load_its_script(html):
+    page = (html / "chapters/22-dmca-safe-harbors.html").read_text(encoding="utf-8")
+    assert "sortable-table" not in page
 

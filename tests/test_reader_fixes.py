@@ -1,4 +1,4 @@
-"""The page repairs of als_explainer.reader_fixes, on markup as the tools write it, and in
+"""The page repairs of book_extensions.reader_fixes, on markup as the tools write it, and in
 the one shared build."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from als_explainer.reader_fixes import TEMPLATES, fix_body, unique_scripts
+from book_extensions.reader_fixes import TEMPLATES, fix_body, unique_scripts
 from conftest import toc_files
 
 # As docutils 0.21 writes a citation list, and myst-nb a collapsed code cell.

@@ -1,4 +1,4 @@
-"""als_explainer.search_ranking: what counts as prose, how words are counted, and the
+"""book_extensions.search_ranking: what counts as prose, how words are counted, and the
 data the search page's scorer reads. (That the search page ranks with it is tested in
 a real browser in test_browser.py.)"""
 
@@ -12,7 +12,7 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from sphinx.search.en import SearchEnglish
 
-from als_explainer.search_ranking import FILENAME, prose_words, ranking_data, script, stem_counts
+from book_extensions.search_ranking import FILENAME, prose_words, ranking_data, script, stem_counts
 
 RST = """
 Steadfast title

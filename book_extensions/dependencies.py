@@ -4,7 +4,7 @@ The build caches each executed chapter with jupyter-cache, which decides whether
 chapter must run again by hashing its *code cells* only. A changed CSV or a changed
 helper in this package therefore never re-ran a chapter, and its chart went stale
 (jupyter-book #1633, MyST-NB #621). This module is the half of the fix that runs in
-the Jupyter kernel; :mod:`als_explainer.sphinx_ext` is the half that runs in the build.
+the Jupyter kernel; :mod:`book_extensions.reexecution` is the half that runs in the build.
 
 While the build runs a chapter, a :class:`Recorder` in the chapter's kernel watches,
 through a Python audit hook, every file the chapter's code opens inside the book: the
@@ -14,8 +14,11 @@ list is written (after every cell) to a JSON file under ``_build/``. Files a cha
 writes into ``figures/`` are recorded as its outputs. Nobody has to list anything:
 a new ``load("…")`` or a new import is discovered the first time the chapter runs.
 
-Some files are read whole but used in part. :func:`quietly` lets the loader read them
-without recording the whole file, and the loader records the part it used instead:
+Some files are read whole but used in part. The book's data loader
+(:mod:`als_explainer.data`) says so through audit events of its own, so that it never
+imports this module: ``als_explainer.quiet`` (``True`` before such a read, ``False``
+after) stops recording whole files, and ``als_explainer.read`` (kind, path, details)
+records the part it used instead:
 
 - ``resource``: one dataset's entry in ``data/datapackage.json`` (editing another
   dataset's schema does not re-run this chapter);
@@ -53,6 +56,9 @@ IGNORED_DIRS = ("_build",)
 
 FORMAT_VERSION = 1
 _LISTING_EVENTS = ("os.listdir", "os.scandir")
+#: Audit events raised by the book's data loader (see the module docstring).
+READ_EVENT = "als_explainer.read"
+QUIET_EVENT = "als_explainer.quiet"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
@@ -303,13 +309,31 @@ class Recorder:
         self.add({"kind": "listing", "path": rel})
 
     def audit(self, event: str, args: tuple) -> None:
-        """The audit hook: sees every ``open`` and directory listing in this process."""
+        """The audit hook: sees every ``open`` and directory listing in this process, and
+        the loader's own events."""
         if self._busy:
             return
         if event == "open":
             self._open(*args)
         elif event in _LISTING_EVENTS:
             self._listdir(args[0] if args else None)
+        elif event == QUIET_EVENT:
+            self._quiet += 1 if args[0] else -1
+        elif event == READ_EVENT:
+            kind, path, details = args
+            self.record(kind, path, **details)
+
+    def record(self, kind: str, path, **details) -> None:
+        """Record the part ``kind`` of the file at ``path`` (see :data:`FINGERPRINTS`)."""
+        if kind not in FINGERPRINTS:
+            return
+        if kind == "bibkeys":
+            details = dict(details, keys=sorted(set(details.get("keys", ()))))
+            if not details["keys"]:
+                return
+        rel = self.relative(path)
+        if rel is not None:
+            self.add({"kind": kind, "path": rel, **details})
 
     # -- modules imported before the hook, and the record on disk ----------------------
 
@@ -390,52 +414,8 @@ def start(root, out, shell=None) -> Recorder:
 
 
 def start_from_environment(shell=None) -> Recorder | None:
-    """Start recording if the build asked for it (see :mod:`als_explainer.sphinx_ext`)."""
+    """Start recording if the build asked for it (see :mod:`book_extensions.reexecution`)."""
     root, out = os.environ.get(ENV_ROOT), os.environ.get(ENV_RECORD)
     if not (root and out):
         return None
     return start(root, out, shell)
-
-
-# --------------------------------------------------------------------------- for the loader
-
-
-@contextlib.contextmanager
-def quietly():
-    """Read files without recording them; the caller records the part it uses instead."""
-    recorder = _RECORDER
-    if recorder is None:
-        yield
-        return
-    recorder._quiet += 1
-    try:
-        yield
-    finally:
-        recorder._quiet -= 1
-
-
-def _record(kind: str, path, **extra) -> None:
-    recorder = _RECORDER
-    if recorder is None:
-        return
-    rel = recorder.relative(path)
-    if rel is None:
-        return
-    recorder.add({"kind": kind, "path": rel, **extra})
-
-
-def record_resource(datapackage, name: str) -> None:
-    """The running chapter uses the entry for dataset ``name`` in ``datapackage``."""
-    _record("resource", datapackage, name=name)
-
-
-def record_resource_names(datapackage) -> None:
-    """The running chapter uses the list of datasets declared in ``datapackage``."""
-    _record("resource-names", datapackage)
-
-
-def record_bib_keys(bibfile, keys) -> None:
-    """The running chapter's output depends on whether each of ``keys`` is in ``bibfile``."""
-    keys = sorted(set(keys))
-    if keys:
-        _record("bibkeys", bibfile, keys=keys)

@@ -4,7 +4,7 @@ Registered in ``_config.yml`` under ``sphinx: extra_extensions``. With
 ``execute_notebooks: cache``, myst-nb asks jupyter-cache whether a chapter has run
 before, and jupyter-cache answers from a hash of the chapter's code cells alone. So
 this extension adds what that hash leaves out, using what each chapter's kernel
-recorded about itself (see :mod:`als_explainer.dependencies`):
+recorded about itself (see :mod:`book_extensions.dependencies`):
 
 1. Before Sphinx reads anything (``env-get-outdated``), every chapter whose recorded
    inputs (data files, schema entries, source keys, package modules, any other file it
@@ -43,16 +43,16 @@ logger = logging.getLogger(__name__)
 
 STATE_DIR = "als-dependencies"
 _STARTUP = '''\
-# Written by als_explainer.sphinx_ext for the Jupyter kernels of one book build.
-# It starts recording which files the chapter reads (als_explainer.dependencies).
+# Written by book_extensions.reexecution for the Jupyter kernels of one book build.
+# It starts recording which files the chapter reads (book_extensions.dependencies).
 def _als_record_dependencies():
     import importlib.util
     import os
     import sys
 
-    spec = importlib.util.find_spec("als_explainer")
+    spec = importlib.util.find_spec("book_extensions")
     folder = os.path.dirname(spec.origin) if spec and spec.origin else {fallback!r}
-    name = "als_explainer.dependencies"
+    name = "book_extensions.dependencies"
     spec = importlib.util.spec_from_file_location(name, os.path.join(folder, "dependencies.py"))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

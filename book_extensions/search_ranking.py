@@ -1,6 +1,6 @@
 """A Sphinx extension that ranks search results by how much a page talks about the words.
 
-Registered in ``_config.yml`` (``sphinx: local_extensions``). Sphinx's own search scores
+Registered in ``_config.yml`` (``sphinx: extra_extensions``). Sphinx's own search scores
 a page by *where* a word occurs (page or section title, index entry, text) but not by
 *how often*: every page that mentions "Steadfast" once in passing ties with the chapter
 about Steadfast, and ties are broken by the pages' titles, alphabetically. So a reader
@@ -31,7 +31,7 @@ FILENAME = "search-ranking.js"
 NOT_PROSE_CLASSES = {"cell", "cell_input", "cell_output"}
 
 SCORER = """
-// Written by als_explainer.search_ranking: see that module for why and how.
+// Written by book_extensions.search_ranking: see that module for why and how.
 var Scorer = {
   objNameMatch: 11, objPartialMatch: 6, objPrio: {0: 15, 1: 5, 2: -5}, objPrioDefault: 0,
   title: 15, partialTitle: 7, term: 5, partialTerm: 2,

@@ -1,6 +1,6 @@
 """A Sphinx extension with the repairs the built pages need for readers and screen readers.
 
-Registered in ``_config.yml`` (``sphinx: local_extensions``). Each repair answers a
+Registered in ``_config.yml`` (``sphinx: extra_extensions``). Each repair answers a
 failure that the browser tests (``tests/test_browser.py``) found on a fresh site:
 
 1. **Bibliography list semantics.** docutils writes a citation list as
@@ -13,7 +13,7 @@ failure that the browser tests (``tests/test_browser.py``) found on a fresh site
    words on screen hits nothing (WCAG 2.5.3, axe ``label-content-name-mismatch``,
    serious). The label is dropped and the summary is named by its visible text. The
    theme's search field and colour-mode button have the same fault; they are fixed by
-   the templates in ``als_explainer/templates/``, which this extension puts
+   the templates in ``book_extensions/templates/``, which this extension puts
    first on the template path.
 3. **Scripts added twice.** sphinx-thebe and sphinx-togglebutton add inline scripts
    (``const THEBE_JS_URL = ...``) once more when Sphinx re-registers assets, and the
