@@ -131,6 +131,34 @@ def _substitutions(app, config) -> None:
     config.myst_substitutions = substitutions
 
 
+# --------------------------------------------------------------------------- provenance
+
+_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,;:)]")
+
+
+def linked(text: str) -> list[nodes.Node]:
+    """``text`` as Text nodes, with every web address in it made a link."""
+    parts, start = [], 0
+    for match in _URL.finditer(text):
+        if match.start() > start:
+            parts.append(nodes.Text(text[start:match.start()]))
+        parts.append(nodes.reference(match.group(), match.group(), refuri=match.group()))
+        start = match.end()
+    if start < len(text):
+        parts.append(nodes.Text(text[start:]))
+    return parts
+
+
+def _link_copies_read(app, doctree, docname) -> None:
+    """A bibliography note that names the copy read ("Copy read: a repost, https://...")
+    links it, like the original address before it."""
+    for citation in doctree.findall(nodes.citation):
+        for text in list(citation.findall(nodes.Text)):
+            if _URL.search(text) and not isinstance(text.parent, nodes.reference):
+                index = text.parent.index(text)
+                text.parent[index:index + 1] = linked(str(text))
+
+
 # --------------------------------------------------------------------------- previews
 
 
@@ -139,6 +167,7 @@ def _previews(app, config) -> None:
     if str(STATIC) not in config.html_static_path:  # sortable_tables may have added it
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     app.add_css_file("book-previews.css")
+    app.add_js_file("book-previews.js", loading_method="defer")
     missing = [name for name in config.tippy_js if not (STATIC / name).is_file()]
     if missing:
         raise FileNotFoundError(
@@ -280,6 +309,7 @@ def setup(app):
     app.connect("config-inited", _share_settings)
     app.connect("config-inited", _pdf_settings)
     app.connect("doctree-read", _date_lines)
+    app.connect("doctree-resolved", _link_copies_read)
     app.connect("html-page-context", _describe_by_content, priority=400)  # before opengraph
     app.connect("html-page-context", _clean_tips, priority=460)  # after sphinx-tippy
     app.connect("build-finished", _no_tippy_caches)
