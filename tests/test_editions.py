@@ -344,6 +344,14 @@ def test_previews_request_nothing_from_other_hosts(reader):
 # ------------------------------------------------------------------------------ PDF edition
 
 
+def test_pdf_prints_toggled_code_open_without_its_button():
+    from book_extensions.editions import untoggled
+
+    html = ('<details class="hide above-input">\n<summary aria-label="Toggle">\n'
+            '<span>Show code cell source</span>\n</summary><div class="cell_input">x = 1</div></details>')
+    assert untoggled(html) == '<details class="hide above-input" open><div class="cell_input">x = 1</div></details>'
+
+
 @pytest.fixture(scope="module")
 def pdf(built_book):
     """The PDF edition, built from the shared build's copy: its jupyter-cache is warm, so no
@@ -380,9 +388,12 @@ def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_text, h
         if title not in whole:
             missing.append(title)
     assert not missing, f"chapter titles missing from the PDF: {missing}"
-    figures = sum(len(soup_of(html, p).select("article figure img")) for p in toc_files())
-    captions = set(re.findall(r"Fig\. (\d+)", whole))
-    assert figures > 0 and len(captions) >= figures, f"{figures} figures on the site, captions {captions}"
+    numbers = [" ".join(n.get_text().split()) for p in toc_files()
+               for n in soup_of(html, p).select("article figure .caption-number")]
+    assert numbers, "no numbered figures on the site"
+    absent = [n for n in numbers if n not in whole]
+    assert not absent, f"figure captions missing from the PDF: {absent}"
+    figures = len(numbers)
     single = (pdf.book / "_build" / "simplepdf" / "intro.html").read_text(encoding="utf-8")
     assert single.count('<img alt="') >= figures, "figures missing from the page WeasyPrint typeset"
     for label in ("TorrentFreak, 2018b", "Complete Music Update, 2017"):
