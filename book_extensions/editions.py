@@ -285,6 +285,7 @@ def _pdf_settings(app, config) -> None:
 
 
 _TOGGLE = re.compile(r"<details([^>]*)>\s*<summary[^>]*>.*?</summary>", re.S)
+_PDF_LINK = re.compile(r' · <a class="pdf-edition[^"]*"[^>]*>[^<]*</a>')
 
 
 def untoggled(body: str) -> str:
@@ -293,9 +294,14 @@ def untoggled(body: str) -> str:
     return _TOGGLE.sub(r"<details\1 open>", body)
 
 
+def for_paper(body: str) -> str:
+    """The single page WeasyPrint typesets: toggles open, and no link to the PDF itself."""
+    return _PDF_LINK.sub("", untoggled(body))
+
+
 def _pdf_page(app, pagename, templatename, context, doctree) -> None:
     if app.builder.name == "simplepdf" and "body" in context:
-        context["body"] = untoggled(context["body"])
+        context["body"] = for_paper(context["body"])
 
 
 def _publish_pdf(app, exception) -> None:

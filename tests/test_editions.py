@@ -352,6 +352,14 @@ def test_pdf_prints_toggled_code_open_without_its_button():
     assert untoggled(html) == '<details class="hide above-input" open><div class="cell_input">x = 1</div></details>'
 
 
+def test_pdf_does_not_link_to_itself():
+    from book_extensions.editions import for_paper
+
+    line = ('<p>Edition. <a href="a.html">About</a> · <a class="pdf-edition reference external" '
+            'href="als-scan-v-cloudflare.pdf">The whole book as a PDF</a></p>')
+    assert for_paper(line) == '<p>Edition. <a href="a.html">About</a></p>'
+
+
 @pytest.fixture(scope="module")
 def pdf(built_book):
     """The PDF edition, built from the shared build's copy: its jupyter-cache is warm, so no
