@@ -15,7 +15,11 @@ Each module is one extension, registered in ``_config.yml`` under
 - :mod:`book_extensions.citation_style`: bibliography labels that match the author-year
   citations;
 - :mod:`book_extensions.sortable_tables`: the sort-and-filter script (``static/``), added
-  only to pages that have a sortable table.
+  only to pages that have a sortable table;
+- :mod:`book_extensions.editions`: the book as an edition: its date and version, "facts
+  and law as of" lines, previews (sphinx-tippy with tippy.js and Popper vendored in
+  ``static/vendor/``), share settings, the root page, the sitemap and the PDF edition
+  (``pdf_templates/``).
 
 Nothing here is imported by a chapter, and nothing in :mod:`als_explainer` imports this
 package: the data loader reports what it read through audit events that

@@ -20,8 +20,11 @@ import re
 import latexcodec  # noqa: F401  (registers the "ulatex" codec pybtex itself uses)
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.formatting.unsrt import date
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
+from pybtex.style.formatting import toplevel
+from pybtex.style.template import field, optional, optional_field, sentence
 
 STYLE = "author_year_labels"
 
@@ -59,6 +62,17 @@ class ByLabel(BaseSortingStyle):
 class AuthorYearStyle(PlainStyle):
     default_label_style = "author_year_labels"
     default_sorting_style = "by_label"
+
+    def get_misc_template(self, e):
+        # The source's own address first, then the note, which names the copy that was
+        # read when it was not the original ("Copy read: a repost, https://...").
+        return toplevel[
+            optional[sentence[self.format_names("author")]],
+            optional[self.format_title(e, "title")],
+            sentence[optional[field("howpublished")], optional[date]],
+            self.format_web_refs(e),
+            sentence[optional_field("note")],
+        ]
 
 
 register_plugin("pybtex.style.labels", "author_year_labels", AuthorYearLabels)

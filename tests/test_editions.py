@@ -1,0 +1,453 @@
+"""The book as an edition (book_extensions/editions.py): dates, the About and What's new
+pages, CITATION.cff, share metadata, the root page and sitemap, previews (sphinx-tippy)
+in a browser, and the PDF edition built from the one shared build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import jsonschema
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from book_extensions.editions import (facts_as_of, reader_date, root_page, sitemap,
+                                      tip_html, _site_files)
+from conftest import ROOT, run_build, toc_files
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+# The Citation File Format 1.2.0 schema, as cffconvert 2.0.0 ships it (cffconvert itself
+# pins jsonschema<4, which this book's environment cannot take).
+CFF_SCHEMA = Path(__file__).resolve().parent / "cff-schema-1.2.0.json"
+
+
+def soup_of(html: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+# ------------------------------------------------------------------------------ dates
+
+
+def test_reader_date_reads_days_and_months_and_refuses_typos():
+    assert reader_date("2026-12-02") == "2 December 2026"
+    assert reader_date("2026-03") == "March 2026"
+    for bad in ("2026-13", "2026-02-30", "Dec 2026", ""):
+        with pytest.raises(ValueError, match="book_facts_as_of"):
+            reader_date(bad, setting="book_facts_as_of")
+
+
+def test_a_chapter_can_carry_its_own_date():
+    config = SimpleNamespace(book_dated_pages=["chapters/[0-4]*"], book_facts_as_of="2026-12",
+                             book_facts_as_of_pages={"chapters/43-x": "2027-01-15"})
+    assert facts_as_of(config, "chapters/43-x") == "15 January 2027"
+    assert facts_as_of(config, "chapters/21-y") == "December 2026"
+    assert facts_as_of(config, "chapters/95-glossary") is None
+
+
+def test_every_chapter_says_when_its_facts_were_checked(html):
+    dated = [p for p in toc_files() if facts_as_of(SimpleNamespace(
+        book_dated_pages=CONFIG["book_dated_pages"], book_facts_as_of=CONFIG["book_facts_as_of"],
+        book_facts_as_of_pages=CONFIG["book_facts_as_of_pages"]), p)]
+    assert len(dated) >= 19, dated  # every chapter of the four Parts and the case at a glance
+    expected = f"Facts and law as of {reader_date(CONFIG['book_facts_as_of'])}."
+    wrong = []
+    for page in dated:
+        h1 = soup_of(html, page).select_one("article h1")
+        line = h1.find_next_sibling()
+        if not (line and "facts-as-of" in line.get("class", []) and line.get_text().startswith(expected)):
+            wrong.append(page)
+    assert not wrong, f"no '{expected}' line right under the title of {wrong}"
+    assert not soup_of(html, "chapters/99-bibliography").select("p.facts-as-of")
+
+
+def test_landing_page_shows_the_edition_and_links_to_news_about_and_pdf(html):
+    line = soup_of(html, "intro").select_one("p.book-edition")
+    assert line is not None, "no edition line on the landing page"
+    assert f"Edition of {reader_date(CONFIG['book_date'])} (version {CONFIG['book_version']})" \
+        in line.get_text()
+    links = {a.get_text(): a["href"] for a in line.select("a")}
+    assert links["What's new"] == "chapters/97-whats-new.html"
+    assert links["Editors, licence and how to cite"] == "chapters/98-about.html"
+    assert links["The whole book as a PDF"] == CONFIG["book_pdf_name"]
+
+
+def test_whats_new_lists_cox_first_with_dates_from_the_record(html):
+    headings = [h.get_text(" ", strip=True) for h in soup_of(html, "chapters/97-whats-new").select("article h2")]
+    assert headings and headings[0].startswith("29 November 2026") and "Cox v. Sony" in headings[0]
+    dates = [re.match(r"(\d+ \w+ \d{4})", h).group(1) for h in headings]
+    assert dates == sorted(dates, key=lambda d: time.strptime(d, "%d %B %Y")), "not in date order"
+
+
+# ------------------------------------------------------------------------------ accountability
+
+
+def test_about_page_names_editors_contact_licences_and_how_to_cite(html):
+    text = soup_of(html, "chapters/98-about").select_one("article").get_text(" ", strip=True)
+    assert "the editors of the ALS Scan explainer" in text
+    assert "CC BY 4.0" in text and "MIT" in text
+    assert "How to cite this book" in text and f"version {CONFIG['book_version']}" in text
+    if not CONFIG["book_contact"]:
+        # No invented address: the page says plainly that there is none yet.
+        assert "have not yet published a contact address" in text
+    assert "PACER" in text and "2:16-cv-05051" in text
+
+
+def test_citation_cff_is_valid_and_matches_the_edition():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(cff)]
+    assert not errors, errors
+    assert cff["version"] == CONFIG["book_version"]
+    assert cff["date-released"] == CONFIG["book_date"]
+    assert cff["authors"] == [{"name": "The editors of the ALS Scan explainer"}]
+
+
+def test_licence_files_and_readme_state_the_licences():
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Attribution 4.0 International Public License" in \
+        (ROOT / "LICENSES" / "CC-BY-4.0.txt").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in readme and "MIT" in readme
+
+
+# ------------------------------------------------------------------------------ sharing
+
+
+def test_every_page_has_its_own_share_metadata(html):
+    descriptions, missing = {}, []
+    for page in toc_files():
+        soup = soup_of(html, page)
+        meta = {m["property"]: m["content"] for m in soup.select("meta[property^='og:']")}
+        for field in ("og:title", "og:description", "og:image"):
+            if not meta.get(field):
+                missing.append(f"{page}: {field}")
+        description = meta.get("og:description", "")
+        assert not description.startswith(("Facts and law", "Edition of")), \
+            f"{page}: the share description is the date line, not the page"
+        descriptions.setdefault(description, []).append(page)
+        image = meta.get("og:image", "")
+        if image and not image.startswith("http"):  # no site address configured: relative
+            assert (html / image).is_file(), f"{page}: og:image {image} was not written"
+    assert not missing, missing
+    shared = {d[:60]: p for d, p in descriptions.items() if len(p) > 1}
+    assert not shared, f"pages share one description: {shared}"
+
+
+def test_root_page_has_a_title_and_the_favicon(html):
+    soup = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.title and soup.title.get_text() == "ALS Scan v. Cloudflare, explained"
+    icon = soup.select_one("link[rel=icon]")
+    assert icon and (html / icon["href"]).is_file()
+    assert (html / "favicon.ico").read_bytes() == (html / icon["href"]).read_bytes()
+    assert soup.select_one("meta[http-equiv=Refresh]")["content"].endswith("url=intro.html")
+
+
+def test_no_sitemap_without_a_site_address_and_a_full_one_with_it(html, tmp_path):
+    assert CONFIG["html_baseurl"] or not (html / "sitemap.xml").exists()
+    # The same build-finished step, on a copy of the built site, with an address set.
+    site = tmp_path / "html"
+    shutil.copytree(html, site, ignore=shutil.ignore_patterns("_images", "_downloads", "_sources"))
+    docs = set(toc_files())
+    app = SimpleNamespace(
+        outdir=str(site), builder=SimpleNamespace(name="html", get_target_uri=lambda d: f"{d}.html"),
+        env=SimpleNamespace(found_docs=docs),
+        config=SimpleNamespace(html_favicon="_static/favicon.png", root_doc="intro",
+                               html_title="ALS Scan v. Cloudflare, explained",
+                               html_baseurl="https://example.org/book/", book_date="2026-12-02"))
+    _site_files(app, None)
+    xml = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    assert sorted(locs) == sorted(f"https://example.org/book/{d}.html" for d in docs)
+
+
+def test_sitemap_and_root_page_escape_what_they_print():
+    assert "&amp;" in sitemap("https://e.org/?a=1&b=2/", ["x.html"], "2026-12-02")
+    assert "<title>A &amp; B</title>" in root_page("A & B", "intro.html", None)
+
+
+# ------------------------------------------------------------------------------ previews
+
+
+def test_tip_html_drops_ids_roles_and_anchors():
+    html = ('<div class="citation" id="id5" role="doc-biblioentry"><p>Text '
+            '<a class="headerlink" href="#x" title="link">#</a></p></div>')
+    assert tip_html(html) == '<div class="citation"><p>Text </p></div>'
+
+
+def test_previews_javascript_is_the_locked_npm_release(tmp_path):
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    modules = ROOT / "node_modules"
+    if not (modules / "tippy.js").is_dir():
+        # Install exactly the lock's versions into a scratch folder (npm registry only).
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(ROOT / name, tmp_path / name)
+        subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                       cwd=tmp_path, check=True, capture_output=True, timeout=300)
+        modules = tmp_path / "node_modules"
+    vendor = ROOT / "book_extensions" / "static" / "vendor"
+    pairs = {"popper.min.js": "@popperjs/core/dist/umd/popper.min.js",
+             "tippy-bundle.umd.min.js": "tippy.js/dist/tippy-bundle.umd.min.js"}
+    for ours, theirs in pairs.items():
+        assert (vendor / ours).read_bytes() == (modules / theirs).read_bytes(), \
+            f"book_extensions/static/vendor/{ours} differs from the locked npm release; " \
+            "run `npm ci && npm run vendor`"
+    assert lock["packages"]["node_modules/tippy.js"]["version"] == "6.3.7"
+    assert CONFIG["tippy_js"] == [f"vendor/{name}" for name in pairs]
+    assert CONFIG["tippy_enable_wikitips"] is False and CONFIG["tippy_enable_doitips"] is False
+
+
+# ------------------------------------------------------------------------------ previews in a browser
+
+TIP = "[data-tippy-root] .tippy-box"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, missing_tools
+
+    if missing_tools():  # as in test_browser.py: a skip on a workstation, a failure in CI
+        message = "browser tests need " + "; ".join(missing_tools()) + " (bash scripts/test.sh)"
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(html):
+    from browser_support import SiteServer
+
+    with SiteServer(html) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def reader(browser, server):
+    """Open a page of the served site in a fresh context; every request to another host is
+    recorded and refused."""
+    from browser_support import DESKTOP, _block_foreign
+
+    opened, foreign = [], []
+
+    def open_page(page_name: str, **context_options):
+        context = browser.new_context(viewport=DESKTOP, service_workers="block", **context_options)
+        _block_foreign(context, server)
+        page = context.new_page()
+        page.on("request", lambda r: foreign.append(r.url) if server.host not in r.url
+                and not r.url.startswith(("data:", "blob:", "about:")) else None)
+        page.goto(server.base + page_name + ".html", wait_until="networkidle")
+        page.wait_for_function("() => typeof tippy === 'function' && "
+                               "document.querySelector('article [aria-expanded], article a') !== null")
+        opened.append(context)
+        return page
+
+    open_page.foreign = foreign
+    yield open_page
+    for context in opened:
+        context.close()
+
+
+def _first(page, selector: str):
+    link = page.locator(f"article.bd-article {selector}").first
+    link.scroll_into_view_if_needed()
+    return link
+
+
+def test_keyboard_focus_on_a_citation_shows_its_bibliography_entry(reader):
+    page = reader("chapters/21-contributory-infringement")
+    link = _first(page, "a[href*='99-bibliography.html#']")
+    link.focus()
+    tip = page.locator(TIP)
+    tip.wait_for(state="visible", timeout=5000)
+    text = tip.inner_text()
+    assert re.search(r"\b(19|20)\d\d\b", text) and len(text) > 60, text  # a full entry, with its year
+    assert link.get_attribute("aria-describedby"), "the tip is not announced to screen readers"
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden", timeout=5000)
+
+
+def test_hover_on_a_glossary_term_shows_its_definition(reader):
+    page = reader("chapters/21-contributory-infringement")
+    link = _first(page, "a[href*='95-glossary.html#term-']")
+    term = link.inner_text().strip().lower()
+    link.hover()
+    tip = page.locator(TIP)
+    tip.wait_for(state="visible", timeout=5000)
+    assert term.split()[0] in tip.inner_text().lower() and len(tip.inner_text()) > len(term) + 40
+
+
+def test_a_reference_to_a_figure_previews_the_figure(reader):
+    page = reader("chapters/21-contributory-infringement")
+    _first(page, "a.reference[href^='#fig-']").hover()
+    tip = page.locator(TIP)
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.locator("img").count() == 1 and "Fig." in tip.inner_text()
+
+
+def test_a_tap_shows_the_tip_on_a_touch_screen_and_a_second_tap_follows_the_link(reader):
+    page = reader("chapters/21-contributory-infringement", has_touch=True, is_mobile=True)
+    link = _first(page, "a[href*='95-glossary.html#term-']")
+    link.tap()
+    page.locator(TIP).wait_for(state="visible", timeout=5000)
+    assert page.url.endswith("21-contributory-infringement.html"), "the first tap left the page"
+    link.tap()
+    page.wait_for_url("**/95-glossary.html#term-*", timeout=10000)
+
+
+def test_navigation_links_get_no_tips(reader):
+    page = reader("chapters/21-contributory-infringement")
+    page.locator(".bd-sidebar-primary a[href$='22-dmca-safe-harbors.html']").first.hover()
+    page.wait_for_timeout(600)
+    assert page.locator(TIP).count() == 0
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_an_open_tip_is_readable_and_passes_axe(reader, mode):
+    from browser_support import run_axe, switch_to_dark
+
+    page = reader("chapters/21-contributory-infringement")
+    if mode == "dark":
+        assert switch_to_dark(page) == "dark"
+    _first(page, "a[href*='99-bibliography.html#']").focus()
+    tip = page.locator(TIP)
+    tip.wait_for(state="visible", timeout=5000)
+    colours = tip.evaluate("el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]")
+    page_background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert colours[0] != colours[1]
+    if mode == "dark":
+        assert colours[0] != "rgb(255, 255, 255)", "a white tip on a dark page"
+    page.wait_for_function("() => getComputedStyle(document.querySelector('[data-tippy-root] .tippy-box')).opacity === '1'")
+    problems, rules = run_axe(page)
+    assert rules > 0 and not problems, problems
+    assert page_background  # the page rendered
+
+
+def test_previews_request_nothing_from_other_hosts(reader):
+    page = reader("chapters/21-contributory-infringement")
+    _first(page, "a[href*='99-bibliography.html#']").hover()
+    page.locator(TIP).wait_for(state="visible", timeout=5000)
+    assert not reader.foreign, reader.foreign
+
+
+# ------------------------------------------------------------------------------ PDF edition
+
+
+def test_pdf_prints_toggled_code_open_without_its_button():
+    from book_extensions.editions import untoggled
+
+    html = ('<details class="hide above-input">\n<summary aria-label="Toggle">\n'
+            '<span>Show code cell source</span>\n</summary><div class="cell_input">x = 1</div></details>')
+    assert untoggled(html) == '<details class="hide above-input" open><div class="cell_input">x = 1</div></details>'
+
+
+def test_pdf_does_not_link_to_itself():
+    from book_extensions.editions import for_paper
+
+    line = ('<p>Edition. <a href="a.html">About</a> · <a class="pdf-edition reference external" '
+            'href="als-scan-v-cloudflare.pdf">The whole book as a PDF</a></p>')
+    assert for_paper(line) == '<p>Edition. <a href="a.html">About</a></p>'
+
+
+@pytest.fixture(scope="module")
+def pdf(built_book):
+    """The PDF edition, built from the shared build's copy: its jupyter-cache is warm, so no
+    chapter runs again."""
+    started = time.monotonic()
+    result = run_build(built_book, "--builder", "custom", "--custom-builder", "simplepdf")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "Executing notebook" not in result.stdout + result.stderr, "the PDF build re-ran chapters"
+    path = built_book / "_build" / "simplepdf" / CONFIG["book_pdf_name"]
+    assert path.is_file(), f"no {path.name} written"
+    return SimpleNamespace(path=path, seconds=time.monotonic() - started, book=built_book)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf) -> list[str]:
+    from pypdf import PdfReader
+
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf.path).pages]
+
+
+def test_pdf_title_page_names_title_editors_date_and_version(pdf_text):
+    cover = pdf_text[0]
+    for words in ("ALS Scan v. Cloudflare, explained", "The editors of the ALS Scan explainer",
+                  reader_date(CONFIG["book_date"]), CONFIG["book_version"]):
+        assert words in cover, f"{words!r} not on the title page: {cover!r}"
+
+
+def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_text, html):
+    whole = " ".join(pdf_text)
+    missing = []
+    for page in toc_files():
+        title = " ".join(soup_of(html, page).select_one("article h1").get_text(" ").replace("#", "").split())
+        title = re.sub(r"^\d+\.\s*", "", title)
+        if title not in whole:
+            missing.append(title)
+    assert not missing, f"chapter titles missing from the PDF: {missing}"
+    numbers = [" ".join(n.get_text().split()) for p in toc_files()
+               for n in soup_of(html, p).select("article figure .caption-number")]
+    assert numbers, "no numbered figures on the site"
+    absent = [n for n in numbers if n not in whole]
+    assert not absent, f"figure captions missing from the PDF: {absent}"
+    figures = len(numbers)
+    single = (pdf.book / "_build" / "simplepdf" / "intro.html").read_text(encoding="utf-8")
+    assert single.count('<img alt="') >= figures, "figures missing from the page WeasyPrint typeset"
+    for label in ("TorrentFreak, 2018b", "Complete Music Update, 2017"):
+        assert label in whole, f"bibliography entry {label} missing"
+    assert "safe harbor" in whole.lower() and "Glossary" in whole
+    assert "Show code cell" not in whole and "OUTSIDE BLOCK" not in whole
+
+
+def test_pdf_is_published_next_to_the_site_and_the_landing_page_link_works(pdf, html):
+    href = soup_of(html, "intro").select_one("a.pdf-edition")["href"]
+    assert (html / href).read_bytes() == pdf.path.read_bytes()
+
+
+def test_pdf_build_is_cheap(pdf):
+    # Warm cache, no chapter runs: the cost is Sphinx's writing and WeasyPrint's typesetting.
+    assert pdf.seconds < 240, f"the PDF edition took {pdf.seconds:.0f} s"
+
+
+# ------------------------------------------------------------------------------ provenance
+
+
+def test_notes_link_every_address_they_name():
+    from book_extensions.editions import linked
+
+    parts = linked("Copy read: a repost, https://example.org/t?a=1.0. Then more")
+    assert [p.astext() for p in parts] == ["Copy read: a repost, ", "https://example.org/t?a=1.0", ". Then more"]
+    assert parts[1]["refuri"] == "https://example.org/t?a=1.0"
+
+
+def _entry(html: Path, words: str):
+    entries = [c for c in soup_of(html, "chapters/99-bibliography").select("div.citation") if words in c.get_text()]
+    assert len(entries) == 1, f"{len(entries)} bibliography entries contain {words!r}"
+    return entries[0]
+
+
+def test_bibliography_links_the_original_first_and_the_copy_read_second(html):
+    entry = _entry(html, "Supreme Court rules for Cox in Sony copyright fight")
+    hrefs = [a["href"] for a in entry.select("a.reference.external")]
+    assert hrefs[0].startswith("https://thehill.com/"), hrefs
+    assert hrefs[1].startswith("https://www.gopbriefingroom.com/"), hrefs
+    text = entry.get_text(" ")
+    assert text.index("thehill.com") < text.index("Copy read") < text.index("gopbriefingroom")
+
+
+def test_a_source_known_only_from_a_copy_says_so(html):
+    entry = _entry(html, "Cloudflare Settles Dangerous Piracy Liability Lawsuit")
+    assert "the only copy known" in entry.get_text(" ")
+    assert [a["href"] for a in entry.select("a.reference.external")] == \
+        ["https://nsaneforums.com/topic/316060-cloudflare-settles-dangerous-piracy-liability-lawsuit/"]
