@@ -19,11 +19,11 @@ import re
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec pybtex itself uses)
 from pybtex.plugin import register_plugin
+from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.formatting.unsrt import date
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
-from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, optional, optional_field, sentence
 
 STYLE = "author_year_labels"

@@ -191,6 +191,8 @@ def offline_wrapper() -> tuple:
 #: The README's build command (tests/test_build.py checks that the README says exactly this).
 README_VENV = "python3.11 -m venv .venv && . .venv/bin/activate"
 README_BUILD = "jupyter-book build -W -n --keep-going ."
+README_PDF = f"{README_BUILD} --builder custom --custom-builder simplepdf"
+README_BUILD_COMMAND = f"python3 -m pip install -r requirements.txt && {README_BUILD} && {README_PDF}"
 #: Not the book's sources: never compared before and after a build.
 NOT_SOURCES = {".git", ".venv", "_build", "figures", "__pycache__"}
 
@@ -267,10 +269,13 @@ def source_digests(book: Path) -> dict[str, str]:
 
 def make_shared_build(folder: Path) -> None:
     """Fresh checkout, venv inside it, the README's build command with that venv active,
-    offline. Writes ``book/``, ``sources.json`` (before the build), ``build.log`` and,
-    last, ``result.json`` (its appearance says the build is over)."""
-    log = folder / "build.log"
-    returncode, start = -1, time.perf_counter()
+    offline: first the site, then the PDF edition, as the README chains them.
+
+    Writes ``book/``, ``sources.json`` (before the build), ``build.log`` and then
+    ``result.json`` once the site is built (its appearance says so: the tests of the site
+    start), then ``pdf.log`` and ``pdf.json`` once the PDF edition is (or is not: a
+    failed site build leaves the PDF unbuilt, as ``&&`` does)."""
+    returncode, start, book, env = -1, time.perf_counter(), None, None
     try:
         book = fresh_checkout(folder / "book")
         venv_as_the_readme_makes_it(book)
@@ -279,20 +284,44 @@ def make_shared_build(folder: Path) -> None:
                if k not in ("PYTHONPATH", "ALS_BOOK_ROOT", "VIRTUAL_ENV")}
         env.update(offline_env())
         start = time.perf_counter()
-        with open(log, "w", encoding="utf-8") as out:
-            returncode = subprocess.run(
-                [*offline_wrapper(), "bash", "-c", f". .venv/bin/activate && {README_BUILD}"],
-                cwd=book, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=1800,
-            ).returncode
+        returncode = _readme_step(README_BUILD, book, env, folder / "build.log")
     except Exception:
-        import traceback
+        _log_failure(folder / "build.log")
+    _write_result(folder / "result.json", returncode, start)
+    returncode, start = -1, time.perf_counter()
+    try:
+        if book is not None and env is not None and _read_result(folder / "result.json") == 0:
+            returncode = _readme_step(README_PDF, book, env, folder / "pdf.log")
+    except Exception:
+        _log_failure(folder / "pdf.log")
+    _write_result(folder / "pdf.json", returncode, start)
 
-        with open(log, "a", encoding="utf-8") as out:
-            out.write("\nPreparing or running the shared build failed:\n" + traceback.format_exc())
-    result = folder / "result.json"
+
+def _readme_step(command: str, book: Path, env: dict, log: Path) -> int:
+    """One of the README's build commands, in the checkout, with its .venv active, offline."""
+    with open(log, "w", encoding="utf-8") as out:
+        return subprocess.run(
+            [*offline_wrapper(), "bash", "-c", f". .venv/bin/activate && {command}"],
+            cwd=book, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=1800,
+        ).returncode
+
+
+def _log_failure(log: Path) -> None:
+    import traceback
+
+    with open(log, "a", encoding="utf-8") as out:
+        out.write("\nPreparing or running the shared build failed:\n" + traceback.format_exc())
+
+
+def _write_result(result: Path, returncode: int, start: float) -> None:
+    """Written whole, then renamed: a waiting test never reads half a file."""
     result.with_suffix(".tmp").write_text(json.dumps(
         {"returncode": returncode, "seconds": round(time.perf_counter() - start, 1)}), encoding="utf-8")
     os.replace(result.with_suffix(".tmp"), result)
+
+
+def _read_result(result: Path) -> int:
+    return json.loads(result.read_text(encoding="utf-8"))["returncode"]
 
 
 if __name__ == "__main__":

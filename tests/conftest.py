@@ -5,6 +5,8 @@
   never write into them: every test of the run sees the same build.
 - ``shared_build`` (session): that build's exit status, log text and the digests of the
   sources before it ran (``built_book``/``html`` fail the test if the build failed).
+- ``shared_pdf`` (session): the README's second command, the PDF edition, run in the same
+  checkout after the site (its exit status, seconds and log).
 
 The shared build is the README followed to the letter: a fresh clone of the repository
 (plus uncommitted edits), a ``.venv/`` made inside it as the README says, the README's
@@ -35,9 +37,10 @@ import pytest
 
 from als_explainer.paths import page_source as _page_source
 from als_explainer.paths import toc_pages
+
 from book_builds import JUPYTER_BOOK, ROOT, SKIP, copy_book  # noqa: F401  (re-exported)
 
-SHARED_FIXTURES = {"shared_build", "built_book", "html"}
+SHARED_FIXTURES = {"shared_build", "built_book", "html", "shared_pdf"}
 BUILD_TIMEOUT = 1800
 
 
@@ -48,14 +51,6 @@ def toc_files(root: Path = ROOT) -> list[str]:
 
 def page_source(page: str, root: Path = ROOT) -> Path:
     return _page_source(page, root)
-
-
-def run_build(book: Path, *extra: str) -> subprocess.CompletedProcess:
-    """``jupyter-book build -W -n --keep-going`` on ``book``; output captured for messages."""
-    return subprocess.run(
-        [JUPYTER_BOOK, "build", "-W", "-n", "--keep-going", *extra, str(book)],
-        capture_output=True, text=True, timeout=BUILD_TIMEOUT,
-    )
 
 
 @pytest.fixture
@@ -115,26 +110,44 @@ def _start_shared_build(request, tmp_path_factory):
     process.wait()
 
 
-@pytest.fixture(scope="session")
-def shared_build(tmp_path_factory) -> SharedBuild:
-    folder = _run_root(tmp_path_factory) / "shared-build"
-    result = folder / "result.json"
+def _wait_for(result: Path) -> dict:
+    """The outcome the shared build writes when a step is over (tests/book_builds.py)."""
+    folder = result.parent
     deadline = time.monotonic() + BUILD_TIMEOUT
     while not result.exists():
         if time.monotonic() > deadline or not folder.exists():
             pytest.fail(f"the shared build never finished (see {folder})", pytrace=False)
         time.sleep(0.5)
-    outcome = json.loads(result.read_text(encoding="utf-8"))
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _log_text(log: Path) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace")) \
+        if log.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory) -> SharedBuild:
+    folder = _run_root(tmp_path_factory) / "shared-build"
+    outcome = _wait_for(folder / "result.json")
     sources = folder / "sources.json"
-    log = folder / "build.log"
     return SharedBuild(
         book=folder / "book",
         returncode=outcome["returncode"],
         seconds=outcome["seconds"],
-        log=re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace"))
-        if log.exists() else "",
+        log=_log_text(folder / "build.log"),
         sources_before=json.loads(sources.read_text(encoding="utf-8")) if sources.exists() else {},
     )
+
+
+@pytest.fixture(scope="session")
+def shared_pdf(built_book) -> SharedBuild:
+    """The README's second build command (the PDF edition), run by the shared build in the
+    same checkout right after the site; its outcome and log."""
+    folder = built_book.parent
+    outcome = _wait_for(folder / "pdf.json")
+    return SharedBuild(book=built_book, returncode=outcome["returncode"], seconds=outcome["seconds"],
+                       log=_log_text(folder / "pdf.log"), sources_before={})
 
 
 @pytest.fixture(scope="session")

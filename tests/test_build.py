@@ -9,14 +9,23 @@ import os
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from book_builds import (EXECUTING, README_BUILD, README_VENV, ROOT, docname, notebooks,
-                         offline_env, offline_wrapper, source_digests)
+from book_builds import (
+    EXECUTING,
+    README_BUILD_COMMAND,
+    README_VENV,
+    ROOT,
+    docname,
+    notebooks,
+    offline_env,
+    offline_wrapper,
+    source_digests,
+)
 from conftest import toc_files
 
 pytestmark = pytest.mark.build
@@ -29,7 +38,7 @@ def test_readme_commands_build_a_fresh_clone_with_a_venv_inside(shared_build):
     # The shared build is made as the README says (tests/book_builds.py): these are the
     # README's words, and the venv really holds pages a careless build would read.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert README_VENV in readme and README_BUILD in readme, "the README's commands changed"
+    assert README_VENV in readme and README_BUILD_COMMAND in readme, "the README's commands changed"
     venv = shared_build.book / ".venv"
     assert list(venv.glob("lib/python3*/site-packages/jupyter_book/book_template/*.ipynb")), \
         "the venv in the checkout holds no notebooks: the test would prove nothing"
@@ -55,7 +64,7 @@ def test_the_offline_sandbox_really_blocks_the_network():
     assert "URLError" in probe.stderr, f"the probe failed for another reason:\n{probe.stderr}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(html: Path) -> tuple:
     """Every toc page of the shared build, parsed once for all the tests here (read only)."""
     return tuple((page, BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"),

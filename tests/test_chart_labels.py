@@ -96,7 +96,7 @@ def legend_problems(fig) -> list[str]:
             for artist in [*ax.patches, *ax.texts]:
                 box = artist.get_window_extent(renderer)
                 if box.width > 0 and box.height > 0 and _overlap(key, box):
-                    what = getattr(artist, "get_text", lambda: type(artist).__name__)()
+                    what = artist.get_text() if hasattr(artist, "get_text") else type(artist).__name__
                     problems.append(f"a legend covers {what!r}")
     return problems
 

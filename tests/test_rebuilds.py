@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 
-from book_builds import (Builds, add_dataset, notebooks, replace_in, scratch_book, set_toc,
-                         write_chapter)
+from book_builds import Builds, add_dataset, notebooks, replace_in, scratch_book, set_toc, write_chapter
 
 PROBE = "chapters/zz-probe"
 EVENTS = "chapters/zz-events"  # reads the events dataset

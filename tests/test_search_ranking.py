@@ -12,8 +12,15 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from sphinx.search.en import SearchEnglish
 
-from book_extensions.search_ranking import (FILENAME, best_sections, prose_words, ranking_data, script,
-                                           stem_counts, without_code)
+from book_extensions.search_ranking import (
+    FILENAME,
+    best_sections,
+    prose_words,
+    ranking_data,
+    script,
+    stem_counts,
+    without_code,
+)
 
 RST = """
 Steadfast title
