@@ -194,3 +194,35 @@ def pytest_collection_modifyitems(config, items):
         page = getattr(getattr(item, "callspec", None), "params", {}).get("page")
         if item.module.__name__ == "test_browser" and isinstance(page, str):
             item.add_marker(pytest.mark.xdist_group(f"browser:{page}"))
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright: ONE per test process, shared by every
+    browser test (Playwright's sync API allows one running instance per process)."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, missing_tools
+
+    missing = missing_tools()
+    if missing:  # a skip on a workstation without them, a failure in CI
+        message = ("the browser tests cannot run: missing " + "; ".join(missing)
+                   + ". scripts/test.sh installs all of them; run it, not bare pytest.")
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(message, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(html):
+    """The shared build's site, served on 127.0.0.1 for the browser tests."""
+    from browser_support import SiteServer
+
+    with SiteServer(html) as running:
+        yield running
+

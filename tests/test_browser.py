@@ -36,7 +36,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer, missing_tools, visit
+from browser_support import DESKTOP, missing_tools, visit
 from conftest import page_source, toc_files
 
 pytestmark = pytest.mark.build
@@ -57,26 +57,6 @@ PROMPT = re.compile(r"^(>>> |\.\.\. |\$ )")
 
 
 # ------------------------------------------------------------------------------ fixtures
-
-@pytest.fixture(scope="session")
-def browser():
-    if MISSING:  # only reached in CI, where a missing tool is a failure, not a skip
-        pytest.fail("the browser tests cannot run: missing " + "; ".join(MISSING)
-                    + ". scripts/test.sh installs all of them; run it, not bare pytest.",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def server(html):
-    with SiteServer(html) as running:
-        yield running
-
 
 @pytest.fixture(scope="session")
 def reports(browser, server):

@@ -6,7 +6,6 @@ in a browser, and the PDF edition built from the one shared build.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -97,7 +96,9 @@ def test_about_page_names_editors_contact_licences_and_how_to_cite(html):
     if not CONFIG["book_contact"]:
         # No invented address: the page says plainly that there is none yet.
         assert "have not yet published a contact address" in text
-    assert "PACER" in text and "2:16-cv-05051" in text
+    docket = soup_of(html, "chapters/99-bibliography").select_one("article").get_text(" ", strip=True)
+    assert "PACER" in docket and "2:16-cv-05051" in docket
+    assert "Following the court record" in text, "the About page no longer points to the docket note"
 
 
 def test_citation_cff_is_valid_and_matches_the_edition():
@@ -208,29 +209,6 @@ def test_previews_javascript_is_the_locked_npm_release(tmp_path):
 # ------------------------------------------------------------------------------ previews in a browser
 
 TIP = "[data-tippy-root] .tippy-box"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from browser_support import CHROMIUM, CHROMIUM_ARGS, missing_tools
-
-    if missing_tools():  # as in test_browser.py: a skip on a workstation, a failure in CI
-        message = "browser tests need " + "; ".join(missing_tools()) + " (bash scripts/test.sh)"
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(html):
-    from browser_support import SiteServer
-
-    with SiteServer(html) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
