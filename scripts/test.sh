@@ -30,10 +30,9 @@ fi
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
 # Independent tests run side by side (pytest-xdist), one worker per CPU; TEST_JOBS=0 runs
-# them in this one process. Each page's browser gates go to one worker
-# (tests/conftest.py, pytest_xdist_make_scheduler). The shared strict build starts once,
-# in the background.
-jobs=(-n "${TEST_JOBS:-auto}")
+# them in this one process. --dist loadgroup keeps each page's browser gates on one
+# worker (tests/conftest.py). The shared strict build starts once, in the background.
+jobs=(-n "${TEST_JOBS:-auto}" --dist loadgroup)
 
 status=0
 ruff check --quiet .   # lint first: a ruff finding fails the test command (pyproject.toml)

@@ -175,7 +175,9 @@ LONG_FIRST = ["test_rebuilds", "test_failures"]
 def pytest_collection_modifyitems(config, items):
     """Mark every test that needs the shared build ``build``; run first the tests that
     build books of their own (the longest), then those that need no build, and last
-    those that need the shared build, which meanwhile runs in the background."""
+    those that need the shared build, which meanwhile runs in the background. Under
+    ``--dist loadgroup``, each page's browser gates go to one worker, so that a page is
+    opened once (tests/test_browser.py caches each visit)."""
     for item in items:
         if SHARED_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.build)
@@ -186,24 +188,12 @@ def pytest_collection_modifyitems(config, items):
         return len(LONG_FIRST) + bool(SHARED_FIXTURES & set(item.fixturenames))
 
     items.sort(key=rank)  # stable: file order within each rank
-
-
-@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, when it runs the tests
-def pytest_xdist_make_scheduler(config, log):
-    """Send every browser gate of one page to one worker, so the page is opened once
-    (tests/test_browser.py keeps each visit for the gates that read it); every other
-    test is a unit of its own. xdist's ``--dist loadgroup`` would do this with
-    ``xdist_group`` marks, but pytest-xdist 3.8 marks a group by rewriting
-    ``item._nodeid``, which pytest 9 no longer reads, so the groups are silently lost."""
-    from xdist.scheduler import LoadScopeScheduling
-
-    class OnePagePerWorker(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith("tests/test_browser.py::") and nodeid.endswith("]"):
-                return "browser[" + nodeid.split("[", 1)[1]
-            return nodeid
-
-    return OnePagePerWorker(config, log)
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        page = getattr(getattr(item, "callspec", None), "params", {}).get("page")
+        if item.module.__name__ == "test_browser" and isinstance(page, str):
+            item.add_marker(pytest.mark.xdist_group(f"browser:{page}"))
 
 
 # --------------------------------------------------------------------------- the browser
