@@ -29,10 +29,11 @@ fi
 
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
-# Independent tests run side by side (pytest-xdist), one worker per CPU; TEST_JOBS=0 runs
-# them in this one process. --dist loadgroup keeps each page's browser gates on one
-# worker (tests/conftest.py). The shared strict build starts once, in the background.
-jobs=(-n "${TEST_JOBS:-auto}" --dist loadgroup)
+# Independent tests run side by side (pytest-xdist), one worker per CPU, in the order
+# tests/conftest.py sets; TEST_JOBS=0 runs them in this one process. The shared strict
+# build starts once, in the background; each page is opened in the browser once per run,
+# whichever worker asks first (tests/browser_support.py, visit_once).
+jobs=(-n "${TEST_JOBS:-auto}")
 
 status=0
 ruff check --quiet .   # lint first: a ruff finding fails the test command (pyproject.toml)

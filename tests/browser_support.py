@@ -13,8 +13,11 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import json
+import os
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -462,3 +465,45 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     finally:
         context.close()
     return report
+
+
+def visit_once(folder: Path, browser, server: SiteServer, page_name: str, timeout: float = 600) -> PageReport:
+    """:func:`visit`, once per test run whichever worker asks first; the others wait for
+    its report (a JSON file in ``folder``, shared by the run's workers).
+
+    A page's gates are spread over the workers in no particular order, and a visit costs
+    seconds of browser time, so each page is opened once and its report shared. The
+    first worker claims the page by creating a folder (atomic); if its visit fails, the
+    report says so and every gate of that page fails with the reason.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = page_name.replace("/", "__")
+    done = folder / f"{slug}.json"
+    try:
+        (folder / f"{slug}.claimed").mkdir()
+    except FileExistsError:
+        return _report_of_another_process(done, page_name, timeout)
+    try:
+        report = visit(browser, server, page_name)
+        payload = {"report": asdict(report)}
+    except Exception as err:
+        payload = {"error": f"{type(err).__name__}: {err}"}
+        raise
+    finally:
+        partial = done.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(partial, done)  # whole or not at all: a waiting worker never reads half
+    return report
+
+
+def _report_of_another_process(done: Path, page_name: str, timeout: float) -> PageReport:
+    deadline = time.monotonic() + timeout
+    while not done.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page_name}: another test process never finished its visit")
+        time.sleep(0.2)
+    payload = json.loads(done.read_text(encoding="utf-8"))
+    if "error" in payload:
+        raise RuntimeError(f"{page_name}: the visit failed in another test process: {payload['error']}")
+    return PageReport(**payload["report"])
+

@@ -127,6 +127,12 @@ def _log_text(log: Path) -> str:
 
 
 @pytest.fixture(scope="session")
+def run_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this test run shares (for work done once per run)."""
+    return _run_root(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
 def shared_build(tmp_path_factory) -> SharedBuild:
     folder = _run_root(tmp_path_factory) / "shared-build"
     outcome = _wait_for(folder / "result.json")
@@ -175,9 +181,7 @@ LONG_FIRST = ["test_rebuilds", "test_failures"]
 def pytest_collection_modifyitems(config, items):
     """Mark every test that needs the shared build ``build``; run first the tests that
     build books of their own (the longest), then those that need no build, and last
-    those that need the shared build, which meanwhile runs in the background. Under
-    ``--dist loadgroup``, each page's browser gates go to one worker, so that a page is
-    opened once (tests/test_browser.py caches each visit)."""
+    those that need the shared build, which meanwhile runs in the background."""
     for item in items:
         if SHARED_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.build)
@@ -188,12 +192,6 @@ def pytest_collection_modifyitems(config, items):
         return len(LONG_FIRST) + bool(SHARED_FIXTURES & set(item.fixturenames))
 
     items.sort(key=rank)  # stable: file order within each rank
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        page = getattr(getattr(item, "callspec", None), "params", {}).get("page")
-        if item.module.__name__ == "test_browser" and isinstance(page, str):
-            item.add_marker(pytest.mark.xdist_group(f"browser:{page}"))
 
 
 # --------------------------------------------------------------------------- the browser

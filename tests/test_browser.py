@@ -36,7 +36,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import DESKTOP, missing_tools, visit
+from browser_support import DESKTOP, missing_tools, visit_once
 from conftest import page_source, toc_files
 
 pytestmark = pytest.mark.build
@@ -59,13 +59,14 @@ PROMPT = re.compile(r"^(>>> |\.\.\. |\$ )")
 # ------------------------------------------------------------------------------ fixtures
 
 @pytest.fixture(scope="session")
-def reports(browser, server):
-    """Each page visited once (on first use), shared by every gate."""
+def reports(browser, server, run_folder):
+    """Each page visited once per test run (on first use, by whichever worker asks
+    first), shared by every gate of every worker."""
     cache = {}
 
     def report(page):
         if page not in cache:
-            cache[page] = visit(browser, server, page)
+            cache[page] = visit_once(run_folder / "browser-visits", browser, server, page)
         return cache[page]
 
     return report
