@@ -332,10 +332,23 @@ def numbers(part: Disputes | None = None) -> dict:
 POLICY_TOPICS = ["cloudflare-scale", "piracy-share-claim", "disclosure", "hosted-content"]
 
 
+#: How the disputes table words each status (an unknown status is a KeyError: add it here).
+STATUS_LABELS = {
+    "settled": "settled",
+    "decided-for-intermediary": "decided for the intermediary",
+    "decided-against-intermediary": "decided against the intermediary",
+    "dropped": "dropped",
+    "remanded": "remanded",
+    "referred-to-eu-court": "referred to the EU Court of Justice",
+    "appeal-announced": "appeal announced",
+    "complying-with-orders": "complying with orders",
+}
+
+
 def disputes_table(cases: pd.DataFrame) -> Markdown:
     """Every dispute: where, under which law, the claim, the outcome and its status."""
     table = cases.assign(law=cases["foreign_law"].map({"yes": "foreign", "no": "US"}),
-                         status_text=cases["status"].str.replace("-", " "))
+                         status_text=[STATUS_LABELS[s] for s in cases["status"]])
     return cited_table(table, {"short_name": "Dispute", "country": "Country", "law": "Law",
                                "court": "Court", "claim": "Claim", "outcome": "Outcome",
                                "status_text": "Status"}, sortable=True)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from als_explainer import charts, disputes
-from als_explainer.data import DataError, load
+from als_explainer.data import DataError, load, schema
 
 from conftest import ROOT
 from datafiles import set_cell
@@ -187,3 +187,9 @@ def test_duration_chart_highlights_only_the_chosen_case():
     with pytest.raises(ValueError):
         disputes.draw_durations(ax, span, highlight="sony-v-cox")
     plt.close(fig)
+
+
+def test_every_status_the_schema_allows_has_words_in_the_disputes_table():
+    field = next(f for f in schema(disputes.DISPUTES, ROOT)["schema"]["fields"] if f["name"] == "status")
+    assert set(field["constraints"]["enum"]) == set(disputes.STATUS_LABELS)
+
