@@ -26,6 +26,7 @@ it, not ``cases.set_index("id")``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from pathlib import Path
@@ -136,14 +137,25 @@ def prose_words(doctree) -> list[str]:
     return words
 
 
+def _stems(lang):
+    """``lang.stem``, remembered per word: a book of some 70,000 words has a few thousand
+    different ones, and stemming each occurrence again took seconds of every build."""
+    cached = getattr(lang, "_als_stem_cache", None)
+    if cached is None:
+        cached = functools.lru_cache(maxsize=None)(lang.stem)
+        lang._als_stem_cache = cached
+    return cached
+
+
 def stem_counts(texts: list[str], lang) -> Counter:
     """How often each stemmed word occurs in ``texts``, stemmed as Sphinx's index does."""
     counts: Counter = Counter()
+    stem = _stems(lang)
     for text in texts:
         for word in lang.split(text):
             if not word or word.isdigit():  # the search page ignores numbers in a query
                 continue
-            stemmed = lang.stem(word).lower()
+            stemmed = stem(word).lower()
             if lang.word_filter(stemmed):
                 counts[stemmed] += 1
             elif lang.word_filter(word.lower()):
