@@ -1,174 +1,79 @@
-"""A Sphinx extension that executes the chapters a build must run several at a time.
+"""Run the chapters a build must run side by side, before Sphinx reads them.
 
-Jupyter Book 1 has no ``-j``: myst-nb executes each chapter when Sphinx reads it, one
-after the other, although no chapter needs another's results. So, once Sphinx knows
-which documents it will read (``env-before-read-docs``), this extension:
+Jupyter Book 1 has no ``-j``: myst-nb runs each chapter when Sphinx reads it, one after
+the other, although no chapter needs another's results. So, once Sphinx knows which
+pages it will read (``env-before-read-docs``), this extension hands the chapters among
+them to jupyter-cache's own parallel executor (``local-parallel``, one process per CPU)
+through jupyter-cache's public API:
 
-1. asks :mod:`book_extensions.reexecution` which of them must run (no current run in
-   jupyter-cache; stale runs are dropped there, exactly as for a serial build);
-2. starts running those chapters in a background thread, ``BOOK_JOBS`` at a time
-   (default: every CPU), in the order Sphinx reads them, each in its own kernel, in the
-   chapter's folder, with the chapter's own dependency record, and with myst-nb's
-   execution settings (timeout, allow_errors, per-notebook overrides), while Sphinx
-   goes on reading the pages before them;
-3. when Sphinx comes to such a chapter (``source-read``), waits for its run and stores
-   it in jupyter-cache, as myst-nb would have; myst-nb then finds it there.
+1. each chapter is added to jupyter-cache's project, read by myst-nb's reader plugin
+   (``myst_nb_md``), so it is hashed exactly as myst-nb will hash it;
+2. the executor runs those that have no run in the cache (after
+   :mod:`book_extensions.reexecution` dropped the stale ones) in the chapter's folder,
+   with myst-nb's timeout and ``allow_errors``, and caches each run that succeeds;
+3. Sphinx then reads the pages, and myst-nb finds each run in the cache.
 
-A chapter that fails is not stored: myst-nb runs it again itself, alone, and the build
-stops naming the chapter and the cell, exactly as a serial build does. ``BOOK_JOBS=1``
-skips all this, leaving the serial path untouched.
-
-Why not jupyter-cache's own parallel executor: it runs notebooks it has staged in its
-project, with one environment for all of them, so each chapter's kernel could not be
-told where to record what it reads; and it writes to the cache database from several
-processes. Here the kernels run in parallel, while Sphinx's own thread alone writes to
-the cache.
+A chapter that fails is not cached: myst-nb runs it again, alone, and the build stops
+naming the chapter and the cell, as when chapters run one by one. ``BOOK_JOBS=1`` runs
+them one by one (myst-nb alone), as does a build with a single chapter to run.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
-import time
 from pathlib import Path
 
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from . import reexecution
+from .reexecution import cache_folder, chapters_with_code
 
 logger = logging.getLogger(__name__)
 
 ENV_JOBS = "BOOK_JOBS"
+READER = {"name": "myst_nb_md", "type": "plugin"}  # myst-nb's entry point for jupyter-cache
 
 
-def jobs() -> int:
-    """How many chapters run at a time: ``$BOOK_JOBS``, else the CPUs this process may use."""
+def side_by_side() -> bool:
+    """Whether chapters run side by side: yes, unless ``$BOOK_JOBS`` is 1."""
     value = os.environ.get(ENV_JOBS, "").strip()
-    if not value:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{ENV_JOBS}={value!r}: give the number of chapters to run at a time (1 or more)")
-    return int(value)
-
-
-async def _execute(notebook, cwd: str, timeout, allow_errors: bool, env: dict) -> tuple[bool, float]:
-    """Run every cell of ``notebook`` in a new kernel, as myst-nb's cache mode does
-    (jupyter_cache.executors.utils.single_nb_execution), with ``env`` for the kernel."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
-
-    overrides = notebook.metadata.get("execution", {})
-    client = NotebookClient(notebook, timeout=overrides.get("timeout", timeout),
-                            allow_errors=overrides.get("allow_errors", allow_errors),
-                            record_timing=False, resources={"metadata": {"path": cwd}})
-    start = time.perf_counter()
-    try:
-        await client.async_execute(env=env)
-    except (CellExecutionError, CellTimeoutError):
-        return False, time.perf_counter() - start
-    return True, time.perf_counter() - start
-
-
-class RunAhead:
-    """Chapters running in a background thread (one event loop driving their kernels,
-    ``limit`` at a time, in the order Sphinx will read them) while Sphinx goes on."""
-
-    def __init__(self, due: list, config, limit: int, kernel_env):
-        self.due = {pending.docname: pending for pending in due}
-        self.done: dict[str, tuple[bool, float]] = {}
-        self._changed = threading.Condition()
-        self._tasks: list = []
-        self._loop = None
-        self._thread = threading.Thread(
-            target=asyncio.run, args=(self._run_all(config, limit, kernel_env),),
-            name="book-chapters", daemon=True)
-        self._thread.start()
-
-    async def _run_all(self, config, limit: int, kernel_env) -> None:
-        self._loop = asyncio.get_running_loop()
-        slots = asyncio.Semaphore(limit)  # first come, first served: in reading order
-
-        async def one(pending):
-            outcome, start = (False, 0.0), time.perf_counter()
-            try:
-                async with slots:
-                    outcome = await _execute(pending.notebook, str(Path(pending.uri).parent),
-                                             config.execution_timeout,
-                                             config.execution_allow_errors, kernel_env(pending))
-            except BaseException:  # a dead kernel, cancelled: myst-nb runs it again
-                outcome = (False, time.perf_counter() - start)
-                raise
-            finally:
-                with self._changed:
-                    self.done[pending.docname] = outcome
-                    self._changed.notify_all()
-
-        self._tasks = [asyncio.ensure_future(one(p)) for p in self.due.values()]
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def wait(self, docname: str) -> tuple[bool, float]:
-        with self._changed:
-            self._changed.wait_for(lambda: docname in self.done)
-            return self.done[docname]
-
-    def stop(self) -> None:
-        """Cancel what still runs (the build ended early) and wait for the kernels to stop."""
-        if self._thread.is_alive() and self._loop is not None:
-            self._loop.call_soon_threadsafe(lambda: [task.cancel() for task in self._tasks])
-        self._thread.join(timeout=120)
+    if value and (not value.isdigit() or int(value) < 1):
+        raise ConfigError(f"{ENV_JOBS}={value!r}: give 1 to run chapters one by one, "
+                          "or leave it unset to run them side by side")
+    return value != "1"
 
 
 def execute_ahead(app, env, docnames: list[str]) -> None:
-    """Start running, in the background, every chapter this build must run."""
-    tracker = reexecution.get_tracker(app)
-    limit = jobs()
-    config = env.mystnb_config
-    if tracker is None or limit == 1 or config.execution_in_temp or config.execution_excludepatterns:
+    """Run, side by side, every chapter this build reads that has no current run."""
+    config = app.config
+    if config.nb_execution_mode != "cache" or config.nb_execution_in_temp \
+            or config.nb_execution_excludepatterns or not side_by_side():
         return  # settings this extension does not reproduce: myst-nb runs every chapter
-    due = [p for p in (tracker.prepare(docname) for docname in docnames) if p and not p.cached]
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_folder(app)))
+    chapters = chapters_with_code(env, docnames)
+    staged = {cache.add_nb_to_project(str(path), read_data=READER).pk: docname
+              for docname, path in chapters.items()}
+    due = [record.pk for record in cache.list_unexecuted(filter_pks=list(staged))]
     if len(due) < 2:
         return  # nothing to gain: myst-nb runs a single chapter as fast
-    limit = min(limit, len(due))
-    for pending in due:
-        logger.info(f"Executing notebook ({limit} at a time)", location=pending.docname)
-    app._book_run_ahead = RunAhead(due, config, limit, tracker.kernel_env)
-
-
-def collect(app, docname: str, source: list[str]) -> None:
-    """Before myst-nb reads a chapter that runs ahead: wait for it, and cache its run
-    (only this thread writes to jupyter-cache)."""
-    ahead = getattr(app, "_book_run_ahead", None)
-    if ahead is None or docname not in ahead.due:
-        return
-    succeeded, seconds = ahead.wait(docname)
-    if not succeeded:
+    at_once = min(os.cpu_count() or 1, len(due))
+    for pk in due:
+        logger.info(f"Executing notebook ({at_once} at a time)", location=staged[pk])
+    result = load_executor("local-parallel", cache).run_and_cache(
+        filter_pks=due, timeout=config.nb_execution_timeout,
+        allow_errors=config.nb_execution_allow_errors)
+    by_path = {str(path): docname for docname, path in chapters.items()}
+    for uri in [*result.excepted, *result.errored]:
         logger.info("Executing notebook failed; it runs again alone, to report where",
-                    location=docname)
-        return
-    from jupyter_cache.base import CacheBundleIn
-
-    tracker, pending = reexecution.get_tracker(app), ahead.due[docname]
-    record = tracker.cache().cache_notebook_bundle(
-        CacheBundleIn(pending.notebook, pending.uri, data={"execution_seconds": seconds}),
-        check_validity=False, overwrite=True)
-    run = tracker._read(tracker.run_path(pending.hashkey))
-    if run is not None:  # else the run counts as stale and myst-nb runs it again
-        tracker.store_record(docname, record.hashkey, run)
-    tracker.ran_ahead.add(docname)
-    logger.info(f"Executed notebook in {seconds:.2f} seconds", location=docname)
-
-
-def stop(app, exception) -> None:
-    ahead = getattr(app, "_book_run_ahead", None)
-    if ahead is not None:
-        ahead.stop()
+                    location=by_path.get(uri))
+    app.emit("book-chapters-ran", [staged[pk] for pk in due])
 
 
 def setup(app):
-    app.setup_extension("book_extensions.reexecution")
-    app.connect("env-before-read-docs", execute_ahead, priority=900)  # after every reordering
-    app.connect("source-read", collect, priority=400)  # before reexecution's source_read
-    app.connect("build-finished", stop)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.setup_extension("book_extensions.reexecution")  # drops stale runs first
+    app.setup_extension("book_extensions.run_reports")  # declares book-chapters-ran
+    app.connect("env-before-read-docs", execute_ahead)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,410 +1,90 @@
-"""A Sphinx extension that re-runs exactly the chapters whose inputs changed.
+"""Run a chapter again when what its code reads has changed, not only when its code has.
 
-Registered in ``_config.yml`` under ``sphinx: extra_extensions``. With
-``execute_notebooks: cache``, myst-nb asks jupyter-cache whether a chapter has run
-before, and jupyter-cache answers from a hash of the chapter's code cells alone. So
-this extension adds what that hash leaves out, using what each chapter's kernel
-recorded about itself (see :mod:`book_extensions.dependencies`):
+With ``execute_notebooks: cache`` myst-nb keeps each chapter's run in jupyter-cache,
+which recognises a run by a hash of the chapter's code cells alone (MyST-NB #299 and
+#621, jupyter-book #1633): an edited CSV or an edited module of the content package
+would be served from a stale run. So, before Sphinx reads anything
+(``env-get-outdated``), this extension
 
-1. Before Sphinx reads anything (``env-get-outdated``), every chapter whose recorded
-   inputs (data files, schema entries, source keys, package modules, any other file it
-   read) changed, or whose chart in ``figures/`` is missing or altered, is marked
-   outdated, so Sphinx reads it again even though its own text did not change.
-2. Just before myst-nb executes a chapter (``source-read``), every cached run of that
-   chapter that is no longer current is removed from jupyter-cache, so myst-nb runs
-   the chapter instead of serving the stale run. A cached run whose inputs were never
-   recorded counts as stale: when in doubt, the chapter runs.
-3. While the chapter runs, its kernel records what it reads (the build points the
-   kernel at a startup file under ``_build/``); after the run (``doctree-read``) that
-   record is stored next to the cache record it describes.
+1. reads each chapter's code and lists what it reads (:mod:`book_extensions.inputs`),
+   with a fingerprint of each: modules of the content package, datasets, charts;
+2. compares them with the fingerprints kept, per chapter, in ``book-inputs.json``
+   beside jupyter-cache's database (``_build/.jupyter_cache/``);
+3. when any differs, removes that chapter's runs from jupyter-cache (its public
+   ``remove_cache``), says why, and returns the chapter as outdated: Sphinx reads it
+   again and myst-nb, finding no run, runs it.
 
-A code edit changes the jupyter-cache hash and a prose edit does not, so jupyter-cache
-still handles those two alone. Everything this extension writes lives in the
-jupyter-cache folder (``_build/.jupyter_cache/als-dependencies/``): clearing the cache
-clears it too. When a cell raises, the build's last words name the chapter, the cell
-and its line, and the error.
+So every run left in the cache was made from the inputs now on disk, and the kept
+fingerprints are brought up to date at once. A code edit changes jupyter-cache's hash
+and a prose edit does not: jupyter-cache handles those two alone. Clearing the cache
+clears the fingerprints with it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
-import os
-import time
-from datetime import UTC
 from pathlib import Path
 
 from sphinx.util import logging
 
-from . import dependencies
+from .inputs import Book, is_notebook
 
 logger = logging.getLogger(__name__)
 
-STATE_DIR = "als-dependencies"
-_STARTUP = '''\
-# Written by book_extensions.reexecution for the Jupyter kernels of one book build.
-# It starts recording which files the chapter reads (book_extensions.dependencies).
-def _als_record_dependencies():
-    import importlib.util
-    import os
-    import sys
-
-    spec = importlib.util.find_spec("book_extensions")
-    folder = os.path.dirname(spec.origin) if spec and spec.origin else {fallback!r}
-    name = "book_extensions.dependencies"
-    spec = importlib.util.spec_from_file_location(name, os.path.join(folder, "dependencies.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    module.start_from_environment(get_ipython())
+STORE = "book-inputs.json"
 
 
-try:
-    _als_record_dependencies()
-finally:
-    del _als_record_dependencies
-'''
+def cache_folder(app) -> Path:
+    """jupyter-cache's folder, as myst-nb chooses it (``nb_execution_cache_path``)."""
+    return Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
 
 
-@dataclasses.dataclass
-class Pending:
-    """A chapter that myst-nb is about to read: run from the cache or executed."""
-
-    hashkey: str
-    uri: str
-    cached: bool
-    notebook: object
-    started: float
-    docname: str = ""
+def chapters_with_code(env, docnames) -> dict[str, Path]:
+    """Of ``docnames``, the pages that are notebooks (MyST Markdown), with their files."""
+    paths = {docname: Path(env.doc2path(docname)).absolute() for docname in sorted(docnames)}
+    return {docname: path for docname, path in paths.items()
+            if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8"))}
 
 
-class Tracker:
-    """The dependency records of one book, stored beside its jupyter-cache."""
+def stale_chapters(app, env, added, changed, removed) -> list[str]:
+    """Drop the cached runs of every chapter whose inputs changed; return the ones whose
+    text did not change, for Sphinx to read again."""
+    if app.config.nb_execution_mode != "cache":
+        return []  # nothing is cached, so nothing can be stale
+    from jupyter_cache import get_cache
 
-    def __init__(self, app):
-        self.app = app
-        self.root = Path(app.srcdir)
-        self.cache_path = Path(app.env.mystnb_config.execution_cache_path)
-        self.state = self.cache_path / STATE_DIR
-        self.pending: dict[str, Pending] = {}
-        #: Chapters book_extensions.parallel_execution ran before Sphinx read them.
-        self.ran_ahead: set[str] = set()
-        self._saved_environ: dict[str, str | None] = {}
-        self._memo: dict = {}
-
-    # -- files ---------------------------------------------------------------------
-
-    def _read(self, path: Path):
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return None
-
-    def _write(self, path: Path, data) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
-
-    def record_path(self, hashkey: str) -> Path:
-        return self.state / "records" / f"{hashkey}.json"
-
-    def doc_path(self, docname: str) -> Path:
-        return self.state / "docs" / f"{docname}.json"
-
-    def run_path(self, hashkey: str) -> Path:
-        return self.state / "runs" / f"{hashkey}.json"
-
-    def record(self, hashkey: str) -> dict | None:
-        record = self._read(self.record_path(hashkey))
-        if record and record.get("version") == dependencies.FORMAT_VERSION:
-            return record
-        return None
-
-    def doc(self, docname: str) -> dict | None:
-        return self._read(self.doc_path(docname))
-
-    # -- judgement -----------------------------------------------------------------
-
-    def changes(self, hashkey: str) -> list[str]:
-        """Why the cached run ``hashkey`` is stale (empty if it is current)."""
-        record = self.record(hashkey)
-        if record is None:
-            return ["what it read when it last ran was not recorded"]
-        return dependencies.changes(self.root, record["inputs"], record["outputs"], self._memo)
-
-    def cache(self):
-        from jupyter_cache import get_cache
-
-        return get_cache(str(self.cache_path))
-
-    def prepare(self, docname: str, text: str | None = None) -> Pending | None:
-        """The chapter ``docname`` as myst-nb will hash it, after dropping every cached run
-        of it that is stale; None for a page that does not execute in cache mode.
-        ``text`` is its source as Sphinx read it (read from disk if not given)."""
-        from myst_nb.core.read import create_nb_reader
-
-        env = self.app.env
-        config = env.mystnb_config
-        path = str(Path(env.doc2path(docname)))
-        if text is None:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        reader = create_nb_reader(path, env.myst_config, config, text)
-        if reader is None:
-            return None  # a plain page: nothing runs
-        notebook = reader.read(text)
-        overrides = notebook.metadata.get(config.metadata_key, {})
-        if overrides.get("execution_mode", config.execution_mode) != "cache":
-            return None
-        kernel = notebook.metadata.get("kernelspec", {}).get("name")
-        if kernel is not None:  # the same aliasing myst-nb applies before hashing
-            import re
-
-            for pattern, alias in (config.kernel_rgx_aliases or {}).items():
-                if re.fullmatch(pattern, kernel):
-                    notebook.metadata["kernelspec"]["name"] = alias
-                    break
-
-        cache = self.cache()
-        _, hashkey = cache.create_hashed_notebook(notebook)
-        cached = False
-        for record in cache.list_cache_records():
-            if record.uri != path and record.hashkey != hashkey:
-                continue
-            reasons = self.changes(record.hashkey)
-            if reasons:
-                _remove(cache, record)
-                if record.hashkey == hashkey:
-                    logger.info(f"[dependencies] {docname}: {'; '.join(reasons)}; running it again")
-            elif record.hashkey == hashkey:
-                cached = True
-        return Pending(hashkey, path, cached, notebook, time.time(), docname)
-
-    def store_record(self, docname: str, hashkey: str, run: dict) -> None:
-        """Keep what a run of ``docname`` read (its kernel's ``run``) beside the cache
-        record ``hashkey`` of that run."""
-        self._write(self.record_path(hashkey),
-                    {"doc": docname, "source": _relative(self.app, docname), **run})
-
-    def kernel_env(self, pending: Pending) -> dict[str, str]:
-        """The environment of a kernel that runs ``pending`` outside myst-nb
-        (book_extensions.parallel_execution): it records into the chapter's run file."""
-        run = self.run_path(pending.hashkey)
-        run.unlink(missing_ok=True)
-        return dict(os.environ, **{dependencies.ENV_RECORD: str(run)})
-
-    # -- environment of the kernels ------------------------------------------------------
-
-    def set_environ(self, name: str, value: str | None) -> None:
-        if name not in self._saved_environ:
-            self._saved_environ[name] = os.environ.get(name)
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-    def restore_environ(self) -> None:
-        for name, value in self._saved_environ.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved_environ.clear()
-
-
-def get_tracker(app) -> Tracker | None:
-    """The dependency tracker of this build (None when chapters are not cached)."""
-    return getattr(app, "_als_dependency_tracker", None)
-
-
-def _relative(app, docname: str) -> str:
-    return Path(app.env.doc2path(docname)).relative_to(app.srcdir).as_posix()
-
-
-# --------------------------------------------------------------------------- events
-
-
-def builder_inited(app) -> None:
-    config = getattr(app.env, "mystnb_config", None)
-    if config is None or config.execution_mode != "cache":
-        return  # nothing is cached, so nothing can be stale
-    tracker = Tracker(app)
-    app._als_dependency_tracker = tracker
-    startup = tracker.state / "kernel_startup.py"
-    startup.parent.mkdir(parents=True, exist_ok=True)
-    text = _STARTUP.format(fallback=str(Path(__file__).resolve().parent))
-    if not startup.exists() or startup.read_text(encoding="utf-8") != text:
-        startup.write_text(text, encoding="utf-8")
-    # IPython kernels run $PYTHONSTARTUP before the first cell; only kernels that this
-    # build starts see these variables, and they are restored when the build ends.
-    tracker.set_environ("PYTHONSTARTUP", str(startup))
-    tracker.set_environ(dependencies.ENV_ROOT, str(tracker.root))
-    tracker.set_environ(dependencies.ENV_RECORD, None)
-
-
-def env_get_outdated(app, env, added, changed, removed) -> list[str]:
-    """Chapters whose text is unchanged but whose inputs or charts changed."""
-    tracker = get_tracker(app)
-    if tracker is None:
-        return []
-    from myst_nb.sphinx_ import NbMetadataCollector
-
-    outdated = []
-    for docname in sorted(set(env.all_docs) - set(changed) - set(removed)):
-        doc = tracker.doc(docname)
-        if doc is None:
-            if NbMetadataCollector.get_exec_data(env, docname):
-                outdated.append(docname)  # it ran before its inputs were recorded
+    folder = cache_folder(app)
+    cache = get_cache(str(folder))
+    store = folder / STORE
+    kept = json.loads(store.read_text(encoding="utf-8")) if store.is_file() else {}
+    runs: dict[str, list[int]] = {}
+    for record in cache.list_cache_records():
+        runs.setdefault(record.uri, []).append(record.pk)
+    book = Book(Path(app.srcdir), app.config.book_content_package, app.config.bibtex_bibfiles)
+    now, outdated = {}, []
+    for docname, path in chapters_with_code(env, env.found_docs - set(removed)).items():
+        uri = str(path)
+        inputs, charts = book.chapter(path.read_text(encoding="utf-8"))
+        now[uri] = inputs
+        missing = [f"figures/{chart}.svg" for chart in charts
+                   if not (Path(app.srcdir) / "figures" / f"{chart}.svg").is_file()]
+        if kept.get(uri) == inputs and not missing:
             continue
-        if tracker.changes(doc["record"]):
-            outdated.append(docname)  # source_read() says why, when it drops the cached run
+        why = [name for name, value in inputs.items() if kept.get(uri, {}).get(name) != value]
+        why = [f"{name} changed" for name in why] + [f"its chart {name} is missing" for name in missing]
+        for pk in runs.get(uri, []):
+            cache.remove_cache(pk)
+        if uri in kept and runs.get(uri):
+            logger.info(f"[inputs] {docname}: {'; '.join(why)}; running it again")
+        if docname not in added and docname not in changed:
+            outdated.append(docname)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(now, indent=1, sort_keys=True), encoding="utf-8")
     return outdated
 
 
-def bibliography_changed(app, env, added, changed, removed) -> list[str]:
-    """Every page, when references.bib changed: Sphinx would keep serving old labels and
-    titles, because sphinxcontrib-bibtex does not mark citing pages outdated. Re-reading
-    pages costs little (a page's code re-runs only if its own inputs changed)."""
-    digest = hashlib.sha256()
-    for name in app.config.bibtex_bibfiles:
-        digest.update((Path(app.srcdir) / name).read_bytes())
-    previous = getattr(env, "als_bibliography_digest", None)
-    env.als_bibliography_digest = digest.hexdigest()
-    if previous == env.als_bibliography_digest or not env.all_docs:
-        return []  # unchanged, or a fresh environment that reads every page anyway
-    # (No digest in an existing environment: it predates this check, so re-read once.)
-    return sorted(set(env.all_docs) - set(changed) - set(removed))
-
-
-def source_read(app, docname: str, source: list[str]) -> None:
-    """Drop every stale cached run of this chapter, and prepare its kernel's record."""
-    tracker = get_tracker(app)
-    if tracker is None:
-        return
-    pending = tracker.prepare(docname, source[0])
-    if pending is None:
-        return
-    run = tracker.run_path(pending.hashkey)
-    if docname not in tracker.ran_ahead:  # else its kernel's record is there, keep it
-        run.unlink(missing_ok=True)
-    tracker.pending[docname] = pending
-    # Set even for a cached run: should myst-nb execute it after all, it is recorded.
-    tracker.set_environ(dependencies.ENV_RECORD, str(run))
-
-
-def _remove(cache, record) -> None:
-    from jupyter_cache.cache.db import NbCacheRecord
-
-    try:
-        cache.remove_cache(record.pk)
-    except KeyError:  # its notebook file is already gone: drop the database row
-        NbCacheRecord.remove_records([record.pk], cache.db)
-
-
-def doctree_read(app, doctree) -> None:
-    """After a chapter ran, store what its kernel recorded next to its cache record."""
-    tracker = get_tracker(app)
-    if tracker is None:
-        return
-    docname = app.env.docname
-    tracker.set_environ(dependencies.ENV_RECORD, None)
-    pending = tracker.pending.pop(docname, None)
-    if pending is None:
-        return
-    cache = tracker.cache()
-    records = [r for r in cache.list_cache_records()
-               if r.hashkey == pending.hashkey or r.uri == pending.uri]
-    current = next((r for r in records if r.hashkey == pending.hashkey), None)
-    run_file = tracker.run_path(pending.hashkey)
-    run = tracker._read(run_file)
-    if run is not None:
-        if current is None:
-            # The executed notebook was cached under another hash than the one computed
-            # before the run: take the run that was cached during this read.
-            fresh = [r for r in records if r.uri == pending.uri
-                     and r.created.replace(tzinfo=UTC).timestamp() >= pending.started - 1]
-            current = max(fresh, key=lambda r: r.created, default=None)
-        if current is not None:
-            tracker.store_record(docname, current.hashkey, run)
-        for path in run.get("writes", []):
-            logger.warning(f"{_relative(app, docname)} wrote {path} while it ran; the build "
-                           "may only write charts into figures/ (through publish()) and "
-                           "files under _build/", location=docname)
-        run_file.unlink(missing_ok=True)
-    elif current is not None and not pending.cached:
-        logger.warning(f"{_relative(app, docname)} ran, but what it read was not recorded "
-                       "(its kernel did not start the dependency recorder); it will run "
-                       "again on every build", location=docname)
-    if current is not None:
-        tracker._write(tracker.doc_path(docname), {"record": current.hashkey})
-
-
-def check_consistency(app, env) -> None:
-    """Two chapters writing the same chart would overwrite each other on every build."""
-    tracker = get_tracker(app)
-    if tracker is None:
-        return
-    writers: dict[str, list[str]] = {}
-    for docname in sorted(env.all_docs):
-        doc = tracker.doc(docname)
-        record = tracker.record(doc["record"]) if doc else None
-        for path in (record or {}).get("outputs", {}):
-            writers.setdefault(path, []).append(docname)
-    for path, docnames in sorted(writers.items()):
-        if len(docnames) > 1:
-            logger.warning(f"{path} is written by {' and '.join(docnames)}: give each chart "
-                           "its own name in publish()", location=docnames[-1])
-
-
-def build_finished(app, exception) -> None:
-    tracker = get_tracker(app)
-    if tracker is None:
-        return
-    tracker.restore_environ()
-    if exception is not None:
-        for docname, pending in tracker.pending.items():
-            _report_failed_cell(app, tracker, docname, pending)
-        return
-    _prune(app, tracker)
-
-
-def _report_failed_cell(app, tracker: Tracker, docname: str, pending: Pending) -> None:
-    """Name the chapter, cell, line and error of a chapter that stopped the build."""
-    run = tracker._read(tracker.run_path(pending.hashkey)) or {}
-    failed = run.get("failed_cell")
-    if not failed:
-        return
-    cells = [(i, c) for i, c in enumerate(pending.notebook.cells) if c.cell_type == "code"]
-    number = next((n for n, (_, c) in enumerate(cells, 1) if c.source == failed.get("source")),
-                  failed.get("execution_count"))
-    line = ""
-    source_map = pending.notebook.metadata.get("source_map")  # 1-based line of each cell
-    if number and source_map and 0 < number <= len(cells):
-        line = f" (line {source_map[cells[number - 1][0]]})"
-    logger.error(f"The build stopped: {_relative(app, docname)}, code cell {number}{line} "
-                 f"raised {failed.get('error')}")
-
-
-def _prune(app, tracker: Tracker) -> None:
-    """Forget records of cached runs that jupyter-cache dropped, and of deleted pages."""
-    known = {r.hashkey for r in tracker.cache().list_cache_records()}
-    for path in (tracker.state / "records").glob("*.json"):
-        if path.stem not in known:
-            path.unlink(missing_ok=True)
-    docs = tracker.state / "docs"
-    for path in docs.rglob("*.json"):
-        docname = path.relative_to(docs).with_suffix("").as_posix()
-        if docname not in app.env.all_docs:
-            path.unlink(missing_ok=True)
-
-
 def setup(app):
-    app.connect("builder-inited", builder_inited, priority=900)  # after myst-nb's config
-    app.connect("env-get-outdated", env_get_outdated)
-    app.connect("env-get-outdated", bibliography_changed)
-    app.connect("source-read", source_read)
-    app.connect("doctree-read", doctree_read)
-    app.connect("env-check-consistency", check_consistency)
-    app.connect("build-finished", build_finished)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_config_value("book_content_package", "als_explainer", "env", types=[str])
+    app.connect("env-get-outdated", stale_chapters)
+    # Its one state is a file the main process writes before any page is read.
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,7 +40,18 @@ from als_explainer.paths import toc_pages
 
 from book_builds import JUPYTER_BOOK, ROOT, SKIP, copy_book  # noqa: F401  (re-exported)
 
+# Sphinx's own test fixtures (make_app, app, the sphinx marker), as MyST-NB and
+# sphinxcontrib-bibtex use them: each extension is tested on a small project in
+# tests/roots/test-<name>/, built in process.
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 SHARED_FIXTURES = {"shared_build", "built_book", "html", "shared_pdf"}
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOT / "tests" / "roots"
+
 BUILD_TIMEOUT = 1800
 
 

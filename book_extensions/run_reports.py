@@ -1,0 +1,97 @@
+"""What the build says about a chapter's run that went wrong, in an editor's terms.
+
+- **A cell that raised.** myst-nb stops the build with the chapter's path and the
+  kernel's error (nbclient's ``CellExecutionError``: the cell's source, the error's
+  name and value). The build's last words then name the chapter, the code cell's
+  number and line, and the error: "The build stopped: chapters/x.md, code cell 2
+  (line 41) raised KeyError: 'steadfast'".
+- **A chapter that wrote into the sources.** The build may write only charts into
+  ``figures/`` and files under ``_build/``. The files of ``chapters/``, ``data/``, the
+  content package and the top folder are noted before the chapters run and checked
+  after each one: a file that appeared, changed or went is named in a warning on the
+  chapter that ran (or on the chapters that ran side by side).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.util import logging
+
+from .inputs import code_cells
+
+logger = logging.getLogger(__name__)
+
+WATCHED = ("chapters", "data")  # with the top folder's files and the content package
+SEPARATOR = "\n" + "-" * 18 + "\n"  # around the cell's source in nbclient's message
+
+
+def sources(root: Path, package: str) -> dict[str, tuple[int, int]]:
+    """Each watched file's (modification time, size)."""
+    found = {}
+    for folder in (*WATCHED, package):
+        for path in (root / folder).rglob("*"):
+            parts = path.relative_to(root).parts
+            if path.is_file() and "__pycache__" not in parts and not any(p.startswith(".") for p in parts):
+                found[path.relative_to(root).as_posix()] = (path.stat().st_mtime_ns, path.stat().st_size)
+    for path in root.iterdir():
+        if path.is_file():
+            found[path.name] = (path.stat().st_mtime_ns, path.stat().st_size)
+    return found
+
+
+class Reports:
+    """One build's reports; its handlers are connected in :func:`setup`."""
+
+    def __init__(self):
+        self.before: dict[str, tuple[int, int]] = {}
+
+    def start(self, app, env, docnames) -> None:
+        self.before = sources(Path(app.srcdir), app.config.book_content_package)
+
+    def check(self, app, docnames: list[str]) -> None:
+        """Warn about every watched file that changed since the last check."""
+        now = sources(Path(app.srcdir), app.config.book_content_package)
+        written = sorted(name for name in set(now) | set(self.before) if now.get(name) != self.before.get(name))
+        self.before = now
+        ran = " and ".join(f"{d}.md" for d in docnames) + (" (side by side)" if len(docnames) > 1 else "")
+        for name in written:
+            logger.warning(f"{ran} wrote {name} while it ran; the build may only write charts into "
+                           "figures/ (through publish()) and files under _build/", location=docnames[0])
+
+    def after_read(self, app, doctree) -> None:
+        self.check(app, [app.env.docname])
+
+    def stopped(self, app, exception) -> None:
+        cause = exception
+        while cause is not None and not hasattr(cause, "ename"):  # nbclient's CellExecutionError
+            cause = cause.__cause__ or cause.__context__
+        path = Path(str(exception)) if exception is not None else None
+        if cause is None or not path.is_file():
+            return
+        chapter = path.relative_to(Path(app.srcdir).absolute()).as_posix()
+        logger.error(f"The build stopped: {chapter}, {failed_cell(path, cause)}")
+
+
+def failed_cell(path: Path, error) -> str:
+    """"code cell 2 (line 41) raised KeyError: 'x'" for nbclient's ``error`` in ``path``."""
+    message = str(error)
+    shown = message.split(SEPARATOR)[1].strip() if message.count(SEPARATOR) >= 2 else None
+    cells = list(enumerate(code_cells(path.read_text(encoding="utf-8")), 1))
+    matches = [(n, c) for n, c in cells if c.source.strip() == shown] or \
+        sorted(((n, c) for n, c in cells if c.source.strip() and c.source.strip() in message),
+               key=lambda pair: -len(pair[1].source))
+    where = f"code cell {matches[0][0]} (line {matches[0][1].line})" if matches else "a code cell"
+    return f"{where} raised {error.ename}: {error.evalue}"
+
+
+def setup(app):
+    app.setup_extension("book_extensions.reexecution")  # declares book_content_package
+    reports = Reports()
+    app.add_event("book-chapters-ran")  # (app, docnames): emitted by parallel_execution
+    app.connect("env-before-read-docs", reports.start)
+    app.connect("book-chapters-ran", reports.check)
+    app.connect("doctree-read", reports.after_read)
+    app.connect("build-finished", reports.stopped)
+    # Not with -j: each reading process would check the same files.
+    return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -1,0 +1,9 @@
+"""A content package in the shape of als_explainer: names exported lazily from modules."""
+
+from importlib import import_module
+
+_EXPORTS = {"load": "data"}
+
+
+def __getattr__(name):
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

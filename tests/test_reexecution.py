@@ -1,0 +1,156 @@
+"""Re-execution, in process, on the three-chapter book in tests/roots/test-reexecution/
+(tinybook: a content package in the shape of als_explainer): a build runs exactly the
+chapters whose code or inputs changed, side by side when there are several, and says why.
+
+Each scenario is one test, because its builds follow each other on one copy of the book.
+The same behaviour on a cut-down copy of the real book, through `jupyter-book build`, is
+tests/test_rebuilds.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from book_extensions.inputs import Book, code_cells, is_notebook
+
+
+def runs(srcdir: Path) -> set[tuple]:
+    from jupyter_cache import get_cache
+
+    folder = srcdir / "_build" / ".jupyter_cache"
+    return {(r.uri, r.pk, r.created) for r in get_cache(str(folder)).list_cache_records()} if folder.is_dir() else set()
+
+
+class TinyBook:
+    def __init__(self, make_app, srcdir: Path):
+        self.make_app, self.srcdir = make_app, Path(srcdir)
+        self.app = None
+
+    def build(self) -> set[str]:
+        """Build again; the chapters that ran (a new run in jupyter-cache)."""
+        before = runs(self.srcdir)
+        self.app = self.make_app("html", srcdir=self.srcdir, freshenv=False,
+                                 builddir=self.srcdir / "_build")
+        self.app.build()
+        return {Path(uri).stem for uri, *_ in runs(self.srcdir) - before}
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.srcdir / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, (name, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    def page(self, name: str) -> str:
+        return (self.srcdir / "_build" / "html" / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def book(make_app, app_params, monkeypatch) -> TinyBook:
+    srcdir = Path(app_params.kwargs["srcdir"])
+    monkeypatch.setenv("PYTHONPATH", str(srcdir))  # the kernels import tinybook from the copy
+    return TinyBook(make_app, srcdir)
+
+
+@pytest.mark.sphinx("html", testroot="reexecution", srcdir="reexecution-edits")
+def test_each_edit_runs_exactly_the_chapters_that_read_it(book):
+    assert book.build() == {"one", "two", "every"}, "cold build"
+    assert "(3 at a time)" in book.app.status.getvalue() or "(2 at a time)" in book.app.status.getvalue()
+    assert book.build() == set(), "no change"
+
+    book.edit("one.md", "Prose about", "Edited prose about")
+    assert book.build() == set(), "prose edit"
+    assert "Edited prose about" in book.page("one")
+
+    book.edit("one.md", 'print("one:"', 'print("one, edited:"')
+    assert book.build() == {"one"}, "code edit"
+
+    book.edit("tinybook/helper.py", "2 * value", "3 * value")
+    assert book.build() == {"one"}, "module edit"
+    assert "one, edited: 6" in book.page("one"), "the page shows the old helper's result"
+    assert "tinybook/helper.py changed; running it again" in book.app.status.getvalue()
+
+    book.edit("data/two.csv", "x,first2020\n", "x,first2020\ny,first2020\n")
+    assert book.build() == {"two", "every"}, "data edit"
+    assert "two: 2" in book.page("two")
+
+    book.edit("data/datapackage.json", '{"name": "id", "type": "string"}]}},',
+              '{"name": "id", "type": "string", "title": "Id"}]}},')
+    assert book.build() == {"one", "every"}, "one dataset's schema"
+
+    with open(book.srcdir / "refs.bib", "a", encoding="utf-8") as bib:
+        bib.write("\n@misc{second2021,\n  title = {A second source},\n  year = {2021}\n}\n")
+    assert book.build() == set(), "a new source nobody's data names"
+
+    book.edit("refs.bib", "@misc{first2020,", "@misc{renamed2020,")
+    assert book.build() == {"two", "every"}, "a source the data names went missing"
+
+
+@pytest.mark.sphinx("html", testroot="reexecution", srcdir="reexecution-back")
+def test_going_back_to_earlier_code_after_a_data_edit_runs_it_again(book, monkeypatch):
+    monkeypatch.setenv("BOOK_JOBS", "1")  # one by one: myst-nb alone
+    assert book.build() == {"one", "two", "every"}
+    assert "at a time" not in book.app.status.getvalue()
+    book.edit("one.md", 'print("one:"', 'print("one (v2):"')
+    assert book.build() == {"one"}
+    book.edit("data/one.csv", "b\n", "b\nc\n")
+    assert book.build() == {"one", "every"}
+    # jupyter-cache still held the run of the first code, made with the old data.
+    book.edit("one.md", 'print("one (v2):"', 'print("one:"')
+    assert book.build() == {"one"}
+    assert "one: 6" in book.page("one")
+
+
+@pytest.mark.sphinx("html", testroot="reexecution", srcdir="reexecution-writes")
+def test_a_chapter_that_writes_into_the_data_is_named(book, monkeypatch):
+    monkeypatch.setenv("BOOK_JOBS", "1")
+    book.edit("two.md", 'print("two:"', 'open("data/notes.csv", "w").write("id\\n")\nprint("two:"')
+    book.build()
+    assert "two.md wrote data/notes.csv while it ran" in book.app.warning.getvalue()
+
+
+# --------------------------------------------------------------------------- reading code
+
+
+ROOT = Path(__file__).parent / "roots" / "test-reexecution"
+
+
+def test_inputs_are_what_the_code_imports_and_loads():
+    book = Book(ROOT, "tinybook", ["refs.bib"])
+    one, _ = book.chapter((ROOT / "one.md").read_text(encoding="utf-8"))
+    assert sorted(one) == ["data/one.csv (or its schema, or a source it names)",
+                           "tinybook/__init__.py", "tinybook/data.py", "tinybook/helper.py"]
+    every, _ = book.chapter((ROOT / "every.md").read_text(encoding="utf-8"))
+    assert {"data/one.csv (or its schema, or a source it names)",
+            "data/two.csv (or its schema, or a source it names)",
+            "the list of datasets in data/datapackage.json"} <= set(every)
+
+
+@pytest.mark.parametrize(("cell", "datasets", "charts"), [
+    ('from tinybook import load\nload("two")', {"two"}, set()),
+    ('import tinybook.data\ntinybook.data.load("one")', {"one"}, set()),
+    ('from tinybook import data as d\nNAME = "two"\nd.load(NAME)', {"two"}, set()),
+    ('from tinybook.data import load\nfor n in ["one"]:\n    load(n)', {"*"}, set()),
+    ('def load(name):\n    pass\nload("one")', set(), set()),  # not the package's loader
+    ('from tinybook.charts import publish\npublish(fig, "a-chart")', set(), {"a-chart"}),
+    ("%matplotlib inline\nx = 1 +", {"*"}, set()),  # unreadable: assume everything
+])
+def test_datasets_and_charts_are_read_from_the_calls(tmp_path, cell, datasets, charts):
+    (tmp_path / "tinybook").mkdir()
+    for name in ("__init__.py", "data.py"):
+        (tmp_path / "tinybook" / name).write_text((ROOT / "tinybook" / name).read_text())
+    (tmp_path / "tinybook" / "charts.py").write_text("def publish(fig, name):\n    pass\n")
+    book = Book(tmp_path, "tinybook", [])
+    text = f"```{{code-cell}} ipython3\n:tags: [hide-input]\n{cell}\n```\n"
+    from book_extensions.inputs import _parse
+
+    uses = book.package.closure(book.package.uses(_parse(code_cells(text)[0].source)))
+    assert uses.datasets == datasets
+    assert uses.charts == charts
+
+
+def test_a_page_is_a_notebook_only_with_myst_nb_top_matter():
+    assert is_notebook((ROOT / "one.md").read_text(encoding="utf-8"))
+    assert not is_notebook((ROOT / "index.md").read_text(encoding="utf-8"))
+    assert not is_notebook("---\ntitle: x\n---\n```{code-cell}\n1\n```\n")
