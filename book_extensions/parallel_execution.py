@@ -21,7 +21,6 @@ them one by one (myst-nb alone), as does a build with a single chapter to run.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from sphinx.errors import ConfigError
 from sphinx.util import logging

@@ -6,12 +6,15 @@ failure that the browser tests (``tests/test_browser.py``) found on a fresh site
 1. **Bibliography list semantics.** docutils writes a citation list as
    ``<div role="list">`` whose entries carry ``role="doc-biblioentry"``, a role that
    DPUB-ARIA 1.1 deprecated and that is not a list item, so axe-core reports
-   ``aria-required-children`` (critical) on the bibliography. The entries become
-   ``role="listitem"``: the list is then a list of items, as the markup means.
+   ``aria-required-children`` (critical) on the bibliography. The book's HTML
+   visitor for citations (``app.add_node(..., override=True)``) writes the entries
+   as ``role="listitem"``: the list is then a list of items, as the markup means.
 2. **Labels that hide visible text.** myst-nb labels the "Show code cell source"
    toggle ``aria-label="Toggle hidden content"``, so a speech-input user who says the
    words on screen hits nothing (WCAG 2.5.3, axe ``label-content-name-mismatch``,
-   serious). The label is dropped and the summary is named by its visible text. The
+   serious). The book's visitor for myst-nb's hidden cells writes the summary without
+   the label, named by its visible text; in the PDF edition (``simplepdf``), where
+   paper has no toggle to press, the cell is printed open, without the summary. The
    theme's search field and colour-mode button have the same fault; they are fixed by
    the templates in ``book_extensions/templates/``, which this extension puts
    first on the template path.
@@ -23,19 +26,34 @@ failure that the browser tests (``tests/test_browser.py``) found on a fresh site
 
 from __future__ import annotations
 
-import re
+from html import escape
 from pathlib import Path
+
+from docutils import nodes
+from docutils.writers.html5_polyglot import HTMLTranslator
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-_BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*?) role="doc-biblioentry"')
-_SUMMARY_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
+
+def visit_citation(self, node) -> None:
+    """docutils' ``visit_citation`` (0.21), with ``role="listitem"`` for each entry."""
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
-def fix_body(body: str) -> str:
-    """The page body with the list and label repairs above applied."""
-    body = _BIBLIOENTRY.sub(r'\1 role="listitem"', body)
-    return _SUMMARY_LABEL.sub("<summary>", body)
+def visit_hidden_cell(self, node) -> None:
+    """myst-nb's ``visit_HideCellInput`` (1.4), without the label that hides the visible
+    text; printed open, without a toggle, in the PDF edition."""
+    classes = " ".join(node["classes"])
+    if self.builder.name == "simplepdf":
+        self.body.append(f'<details class="admonition hide {classes}" open>\n')
+        return
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n'
+                     f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n'
+                     f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n'
+                     "</summary>\n")
 
 
 def unique_scripts(scripts) -> list:
@@ -62,13 +80,15 @@ def _config_inited(app, config) -> None:
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
-    if "body" in context:
-        context["body"] = fix_body(context["body"])
     if "script_files" in context:
         context["script_files"] = unique_scripts(context["script_files"])
 
 
 def setup(app):
+    app.add_node(nodes.citation, override=True,
+                 html=(visit_citation, HTMLTranslator.depart_citation))
+    app.setup_extension("myst_nb")  # its hidden-cell node, whose visitor is replaced here
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context, priority=900)  # after the other extensions
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -52,6 +52,23 @@ SHARED_FIXTURES = {"shared_build", "built_book", "html", "shared_pdf"}
 def rootdir() -> Path:
     return ROOT / "tests" / "roots"
 
+
+@pytest.fixture(scope="session")
+def small_book(tmp_path_factory, rootdir) -> Path:
+    """tests/roots/test-book (the page extensions on a four-page book) built once, in
+    process: its HTML output folder. Read it, never write into it."""
+    from sphinx.testing.util import SphinxTestApp
+
+    srcdir = tmp_path_factory.mktemp("small-book") / "book"
+    shutil.copytree(rootdir / "test-book", srcdir)
+    app = SphinxTestApp("html", srcdir=srcdir)
+    try:
+        app.build()
+        assert not app.warning.getvalue(), app.warning.getvalue()
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
+
 BUILD_TIMEOUT = 1800
 
 

@@ -1,6 +1,7 @@
-"""book_extensions.search_ranking: what counts as prose, how words are counted, and the
-data the search page's scorer reads. (That the search page ranks with it is tested in
-a real browser in test_browser.py.)"""
+"""book_extensions.search_ranking: what counts as prose, how words are counted, the data
+the search page's scorer reads, and (in process, on tests/roots/test-book) what the built
+site holds. The scorer's own rules run under node --test (tests/js/search-scorer.test.mjs);
+that the search page ranks with it is tested in a real browser in test_browser.py."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from book_extensions.search_ranking import (
     best_sections,
     prose_words,
     ranking_data,
-    script,
     stem_counts,
     without_code,
 )
@@ -73,17 +73,6 @@ def test_ranking_data_indexes_pages_and_counts(english):
     assert data["stems"][english.stem("steadfast").lower()] == {0: 1, 1: 2}
 
 
-def test_script_defines_the_counts_and_a_full_scorer(english):
-    text = script(ranking_data({"a": stem_counts(["word"], english)}))
-    payload = re.match(r"var ALS_SEARCH_COUNTS = (\{.*?\});\n", text).group(1)
-    assert json.loads(payload)["docs"] == ["a"]
-    # searchtools.js only defines its Scorer when none exists, so ours must have every
-    # field the search code reads, not just score().
-    for field in ("objNameMatch", "objPartialMatch", "objPrio", "objPrioDefault", "title",
-                  "partialTitle", "term", "partialTerm", "score"):
-        assert re.search(rf"\b{field}:", text), f"the scorer lacks {field}"
-
-
 SECTIONS = """
 Page title
 ==========
@@ -127,9 +116,14 @@ def test_search_index_gets_the_page_without_its_code():
     assert "set_index" in page.astext(), "the page itself must keep its code"
 
 
-@pytest.mark.build
-def test_search_page_loads_the_ranking_and_only_it_does(html):
-    assert (html / "_static" / FILENAME).is_file()
-    search = (html / "search.html").read_text(encoding="utf-8")
-    assert search.index(FILENAME) < search.index("searchtools.js"), "scorer after searchtools"
-    assert FILENAME not in (html / "intro.html").read_text(encoding="utf-8")
+def test_the_built_site_has_the_counts_the_scorer_and_an_index_without_code(small_book):
+    out = small_book
+    counts = (out / "_static" / FILENAME).read_text(encoding="utf-8")
+    data = json.loads(re.fullmatch(r"var BOOK_SEARCH_COUNTS = (\{.*\});\n", counts, re.S).group(1))
+    page = data["docs"].index("chapter")
+    assert data["stems"]["steadfast"][str(page)] == 3, "prose uses only (code and citation left out)"
+    assert "var Scorer = {" in (out / "_static" / "language_data.js").read_text(encoding="utf-8")
+    assert FILENAME in (out / "search.html").read_text(encoding="utf-8")
+    assert FILENAME not in (out / "chapter.html").read_text(encoding="utf-8")
+    index = (out / "searchindex.js").read_text(encoding="utf-8")
+    assert "set_index" not in index and "steadfast" in index
