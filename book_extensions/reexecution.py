@@ -61,11 +61,13 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
     for record in cache.list_cache_records():
         runs.setdefault(record.uri, []).append(record.pk)
     book = Book(Path(app.srcdir), app.config.book_content_package, app.config.bibtex_bibfiles)
-    now, outdated = {}, []
+    now, outdated, drawers = {}, [], {}
     for docname, path in chapters_with_code(env, env.found_docs - set(removed)).items():
         uri = str(path)
         inputs, charts = book.chapter(path.read_text(encoding="utf-8"))
         now[uri] = inputs
+        for chart in charts:
+            drawers.setdefault(chart, []).append(docname)
         missing = [f"figures/{chart}.svg" for chart in charts
                    if not (Path(app.srcdir) / "figures" / f"{chart}.svg").is_file()]
         if kept.get(uri) == inputs and not missing:
@@ -78,6 +80,10 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
             logger.info(f"[inputs] {docname}: {'; '.join(why)}; running it again")
         if docname not in added and docname not in changed:
             outdated.append(docname)
+    for chart, docnames in sorted(drawers.items()):
+        if len(docnames) > 1:  # they would overwrite each other's copy on every build
+            logger.warning(f"figures/{chart}.svg is written by {' and '.join(docnames)}: give each "
+                           "chart its own name in publish()", location=docnames[-1])
     store.parent.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps(now, indent=1, sort_keys=True), encoding="utf-8")
     return outdated
