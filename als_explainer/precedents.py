@@ -383,7 +383,7 @@ def stages_table(frame: pd.DataFrame) -> Markdown:
 def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precedents") -> Markdown:
     """The reader's table of every decision, as a MyST ``list-table`` with a caption.
 
-    The table carries the class ``sortable-table``, so the ``book_extensions.sortable_tables``
+    The table carries the class ``sortable-table``, so the ``book_extensions.reader_assets``
     extension gives this page a script that adds a filter box and sortable headings in
     the browser; without JavaScript the table
     reads in date order. Each row cites its sources in its last cell, with its notes and checks.
@@ -403,7 +403,7 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
         checked = f'{CITATION_CHECK_LABELS[row["citation_check"]]}; holding from a {row["confidence"]} source'
         held = escape(row["holding"])
         # Notes, checks and sources in a column of their own: on a phone the page folds
-        # it away behind a "more" toggle (_static/tables.js), so no row outgrows a screen.
+        # it away behind a "more" toggle (book_extensions/static/tables.js), so no row outgrows a screen.
         more = f'*Note:* {escape(row["notes"])} ' if pd.notna(row["notes"]) else ""
         more += f"*Checked:* {checked}. *Sources:* {cite(row['source'])}"
         cells = [

@@ -12,7 +12,7 @@ still carry:
   by side; :mod:`~book_extensions.run_reports` names a failing cell and writes into the
   sources;
 - :mod:`~book_extensions.citation_style`, :mod:`~book_extensions.reader_fixes`,
-  :mod:`~book_extensions.search_ranking`, :mod:`~book_extensions.sortable_tables`: the
+  :mod:`~book_extensions.search_ranking`, :mod:`~book_extensions.reader_assets`: the
   pages (their scripts and styles in ``static/``, the theme templates in ``templates/``);
 - :mod:`~book_extensions.editions`: the book as an edition (dates, previews, share
   settings, root page, sitemap, PDF).

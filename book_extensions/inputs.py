@@ -52,21 +52,12 @@ class Cell:
 
 
 def is_notebook(text: str) -> bool:
-    """Whether a Markdown page is a MyST notebook, by MyST-NB's documented rule: its
-    top matter says ``file_format: mystnb`` or jupytext's ``format_name: myst``."""
-    import yaml
-
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
-        return False
-    end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == "---")
-    try:
-        top = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError:
-        return False
-    jupytext = top.get("jupytext") if isinstance(top, dict) else None
-    representation = jupytext.get("text_representation", {}) if isinstance(jupytext, dict) else {}
-    return top.get("file_format") == "mystnb" or representation.get("format_name") == "myst"
+    """Whether a Markdown page is a MyST notebook, by MyST-NB's documented rule: its top
+    matter says ``file_format: mystnb`` or (jupytext's) ``format_name: myst``."""
+    top, found, _ = text.partition("\n---")
+    return text.startswith("---") and bool(found) and any(
+        line.split(":")[0].strip() in ("file_format", "format_name") and line.split(":", 1)[1].strip()
+        in ("mystnb", "myst") for line in top.splitlines() if ":" in line)
 
 
 def code_cells(text: str) -> list[Cell]:

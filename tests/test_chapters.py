@@ -31,11 +31,6 @@ def executed(built_book) -> dict:
     return runs
 
 
-def test_toc_lists_existing_pages():
-    for page in PAGES:
-        page_source(page)  # raises FileNotFoundError naming the page when it has no source
-
-
 @pytest.mark.parametrize("page", NOTEBOOKS)
 def test_chapter_declares_the_python3_kernel(page):
     text = page_source(page).read_text(encoding="utf-8")

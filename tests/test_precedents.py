@@ -66,11 +66,6 @@ def test_cox_is_marked_as_known_from_secondary_sources(frame):
     assert "24-171" in cox["citation"] and "146 S. Ct. 959" in cox["citation"]
 
 
-
-
-
-
-
 @pytest.mark.parametrize("row_id, cells, column, reason", [
     ("visa-2007", {"theory": "aiding-abetting"}, "theory", "aiding-abetting"),
     ("taamneh-2023", {"knowledge": "intermediary"}, "knowledge", "not coded on copyright elements"),
@@ -234,9 +229,4 @@ def test_precedents_table_page_is_accessible_and_local(html):
     styles = [s.get("href", "") for s in soup.find_all("link", rel="stylesheet")]
     assert any(s.startswith("../_static/sortable-table.css") for s in styles)
 
-
-@pytest.mark.build
-def test_pages_without_a_sortable_table_do_not_load_its_script(html):
-    page = (html / "chapters/22-dmca-safe-harbors.html").read_text(encoding="utf-8")
-    assert "sortable-table" not in page
 

@@ -93,7 +93,7 @@ def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_p
 
     source = tmp_path / "source"
     source.mkdir()
-    (source / "conf.py").write_text('extensions = ["book_extensions.sortable_tables"]\n', encoding="utf-8")
+    (source / "conf.py").write_text('extensions = ["book_extensions.reader_assets"]\n', encoding="utf-8")
     (source / "index.rst").write_text(
         "Index\n=====\n\n.. toctree::\n\n   plain\n\n.. list-table:: Rows\n   :class: sortable-table\n"
         "   :header-rows: 1\n\n   * - Date\n   * - 17 July 2020\n", encoding="utf-8")
