@@ -228,5 +228,3 @@ def test_precedents_table_page_is_accessible_and_local(html):
     assert any(s.startswith("../_static/sortable-table.js") for s in scripts)
     styles = [s.get("href", "") for s in soup.find_all("link", rel="stylesheet")]
     assert any(s.startswith("../_static/sortable-table.css") for s in styles)
-
-
