@@ -60,7 +60,8 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
     runs: dict[str, list[int]] = {}
     for record in cache.list_cache_records():
         runs.setdefault(record.uri, []).append(record.pk)
-    book = Book(Path(app.srcdir), app.config.book_content_package, app.config.bibtex_bibfiles)
+    bibfiles = app.config.bibtex_bibfiles if "bibtex_bibfiles" in app.config else []
+    book = Book(Path(app.srcdir), app.config.book_content_package, bibfiles)
     now, outdated, drawers = {}, [], {}
     for docname, path in chapters_with_code(env, env.found_docs - set(removed)).items():
         uri = str(path)
@@ -75,7 +76,11 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
         why = [name for name, value in inputs.items() if kept.get(uri, {}).get(name) != value]
         why = [f"{name} changed" for name in why] + [f"its chart {name} is missing" for name in missing]
         for pk in runs.get(uri, []):
-            cache.remove_cache(pk)
+            try:
+                cache.remove_cache(pk)
+            except KeyError:  # its notebook file was deleted by hand; only a clean start helps
+                logger.warning(f"jupyter-cache's run {pk} has lost its notebook file: start "
+                               "afresh with `jupyter-book clean --all .`", location=docname)
         if uri in kept and runs.get(uri):
             logger.info(f"[inputs] {docname}: {'; '.join(why)}; running it again")
         if docname not in added and docname not in changed:
