@@ -202,7 +202,7 @@ def html(built_book) -> Path:
 
 
 # Tests that build books of their own, longest first.
-LONG_FIRST = ["test_rebuilds", "test_failures"]
+LONG_FIRST = ["test_rebuilds", "test_failures", "test_reexecution"]
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects, so ``-m "not build"`` sees the marks
