@@ -115,7 +115,8 @@ def script(data: dict) -> str:
 
 
 def _write_counts(app, exception) -> None:
-    if exception is not None or not isinstance(app.builder, BookHTMLBuilder) or not app.builder.indexer:
+    if exception is not None or not isinstance(app.builder, BookHTMLBuilder) \
+            or getattr(app.builder, "indexer", None) is None:  # set only when pages were written
         return
     lang = app.builder.indexer.lang  # the index's own language: the same stems
     stem = functools.lru_cache(maxsize=None)(lang.stem)
