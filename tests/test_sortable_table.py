@@ -109,5 +109,7 @@ def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_p
     assert '<script src="_static/sortable-table.js' in with_table
     assert 'href="_static/sortable-table.css' in with_table
     assert "sortable-table.js" not in without and "sortable-table.css" not in without
+    for every_page in ('src="_static/tables.js', 'src="_static/chart-zoom.js', 'href="_static/reader.css'):
+        assert every_page in with_table and every_page in without, every_page
     assert (out / "_static" / "sortable-table.js").read_bytes() == \
         (ROOT / "book_extensions/static/sortable-table.js").read_bytes()
