@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
-from .data import QUOTE_FIELD, is_blank, split_keys
+from .data import QUOTE_FIELD, TRANSLATION_MARK, is_blank, split_keys
 
 
 def escape(value, markup: bool = False) -> str:
@@ -36,7 +36,11 @@ def source_words(value) -> str:
     quotation marks and marked as the source's words (empty for a blank cell)."""
     if is_blank(value):
         return ""
-    return f"*In the source's words:* “{escape(value)}”"
+    original, mark, translation = str(value).partition(TRANSLATION_MARK)
+    words = f"*In the source's words:* “{escape(original.strip())}”"
+    if mark:  # the book's translation stands outside the source's quotation marks
+        words += f" {escape(mark + translation)}"
+    return words
 
 
 def cite(keys) -> str:
