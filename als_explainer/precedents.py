@@ -23,8 +23,8 @@ from matplotlib.patches import Patch
 
 from . import data
 from .charts import PALETTE
-from .data import DataError
-from .tables import cite, cited_table, escape
+from .data import DataError, is_blank
+from .tables import cite, cited_table, escape, source_words
 
 ANALOGY = "anti-terrorism-analogy"
 
@@ -406,6 +406,8 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
         # it away behind a "more" toggle (_static/tables.js), so no row outgrows a screen.
         more = f'*Note:* {escape(row["notes"])} ' if pd.notna(row["notes"]) else ""
         more += f"*Checked:* {checked}. *Sources:* {cite(row['source'])}"
+        if "source_quote" in row and not is_blank(row["source_quote"]):
+            more += f" {source_words(row['source_quote'])}"
         cells = [
             str(row["number"]),
             f'*{escape(row["case_name"])}*, {citation}',
