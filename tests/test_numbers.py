@@ -217,6 +217,8 @@ def test_precedents_numbers_from_the_csv():
     assert found["n_analogies"] == len(decisions) - len(copyright_rows)
     p2p = [d for d in copyright_rows if d["intermediary_type"] == "p2p-software"]
     assert (found["n_p2p"], found["n_p2p_liable"]) == (len(p2p), sum(d["outcome"] == "liable" for d in p2p))
+    # Chapter 21: "all of them went against the services": every other one was sent back.
+    assert [d["id"] for d in p2p if d["outcome"] != "liable"] == ["grokster-2005"]
     harbor = [d["safe_harbor"] for d in copyright_rows if d["safe_harbor"]]
     assert (found["n_harbor"], found["n_harbor_denied"], found["n_harbor_granted"],
             found["n_harbor_open"]) == (len(harbor), harbor.count("rights-holder"),
@@ -233,6 +235,14 @@ def test_precedents_numbers_from_the_csv():
 
 # --------------------------------------------------------------------------- Part III
 
+
+
+def test_a_file_sharing_win_must_change_chapter_21s_sentence(scratch):
+    from datafiles import set_cell
+
+    set_cell(scratch / "data/precedents.csv", "napster-2001", "outcome", "not-liable")
+    with pytest.raises(ValueError, match="update the text about file-sharing decisions"):
+        precedents.numbers(precedents.load(scratch))
 
 def test_jurisdiction_numbers_are_the_counts_sources_state():
     stated = {r["id"]: r["count"] for r in rows("site_locations")}
