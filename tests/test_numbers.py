@@ -192,9 +192,9 @@ def test_case_record_dates_as_the_record_gives_them():
     assert by_id["complaint-2016"]["date"] == "2016-07"
     assert found["complaint_label"] == "July 2016"
     # From 1 July 2016 (the complaint, known to the month) to 30 June 2018 (the end of the
-    # stipulation's span): 729 days, just under two years.
-    assert by_id["stipulation-2018"]["date"] == "2018-05/2018-06"
-    assert found["ending_label"] == "May 2018 – June 2018"
+    # stipulation's span, April to June 2018): 729 days, just under two years.
+    assert by_id["stipulation-2018"]["date"] == "2018-04/2018-06"
+    assert found["ending_label"] == "April 2018 – June 2018"
     assert found["case_years"] == pytest.approx(729 / 365.25)
 
 
@@ -282,8 +282,8 @@ def test_disputes_numbers_from_the_csv():
     assert found["foreign_countries"] == ", ".join(c["country"] for c in foreign)
     assert found["n_later"] == sum(c["defendant"] == "Cloudflare" and c["id"] != "als-scan-v-cloudflare"
                                    for c in cases)
-    # ALS Scan v. Cloudflare: filed in July 2016 (a month), ended May to June 2018. Shortest:
-    # 31 July 2016 to 1 May 2018 = 639 days; longest: 1 July 2016 to 30 June 2018 = 729 days.
+    # ALS Scan v. Cloudflare: filed in July 2016 (a month), ended April to June 2018. Shortest:
+    # 31 July 2016 to 1 April 2018 = 609 days; longest: 1 July 2016 to 30 June 2018 = 729 days.
     months = 365.25 / 12
-    assert found["als_months_least"] == pytest.approx(639 / months)
+    assert found["als_months_least"] == pytest.approx(609 / months)
     assert found["als_months_most"] == pytest.approx(729 / months)
