@@ -270,6 +270,10 @@ def test_money_is_written_as_the_sources_give_it():
     found = disputes.numbers()
     assert found["tokyo_award"] == f"¥{figures['tokyo-award']:,.0f}"
     assert found["damages_sought_m"] == figures["als-damages-sought"] / 1e6
+    # The Tokyo claim grew during the case: ¥460 million at filing, ¥506 million at judgment
+    # (Jiji's English "560 million yen" is a mistranslation of its own ¥506 million).
+    assert (found["tokyo_sought_filing"], found["tokyo_sought_judgment"]) == (
+        "¥460 million", "¥506 million")
 
 
 def test_disputes_numbers_from_the_csv():
@@ -279,7 +283,8 @@ def test_disputes_numbers_from_the_csv():
     assert found["n_steps"] == len(rows("dispute_events"))
     foreign = [c for c in cases if c["foreign_law"] == "yes"]
     assert found["n_foreign"] == len(foreign)
-    assert found["foreign_countries"] == ", ".join(c["country"] for c in foreign)
+    names = [c["country"] for c in foreign]
+    assert found["foreign_countries"] == ", ".join(names[:-1]) + " and " + names[-1]
     assert found["n_later"] == sum(c["defendant"] == "Cloudflare" and c["id"] != "als-scan-v-cloudflare"
                                    for c in cases)
     # ALS Scan v. Cloudflare: filed in July 2016 (a month), ended April to June 2018. Shortest:
