@@ -24,6 +24,12 @@ The frame's index is the row number in the CSV (first data row = 1, as in every 
 message), so a check that runs on a loaded frame names the row with its index and
 never counts rows itself; ``frame.attrs["path"]`` is the file, relative to the book.
 Links between files are declared as ``foreignKeys`` and checked here too.
+
+A dataset whose schema declares a ``source_quote`` field carries, for every sourced row,
+the short passage of the cited source that supports the row, in the source's own words
+(a translation, where one is needed, follows in ``[our translation: …]``). The loader
+refuses a sourced row whose passage is blank, longer than :data:`QUOTE_MAX_WORDS` words, or
+whose translation is not closed; see :func:`check_source_quote`.
 """
 
 from __future__ import annotations
@@ -46,6 +52,11 @@ from .bib import bibliography_keys
 from .paths import book_root
 
 PRECISIONS = ("day", "month", "approximate")
+
+QUOTE_FIELD = "source_quote"
+QUOTE_MAX_WORDS = 45  # "at most about 40 words" of the source's own words
+TRANSLATION_MARK = "[our translation:"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _MONTHS = [calendar.month_name[m] for m in range(13)]
@@ -233,6 +244,12 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
                 record[column] = _check_cell(raw[column], field, raw, bib)
             except ValueError as err:
                 raise DataError(rel, str(err), row=number, column=column) from None
+            if column == QUOTE_FIELD:
+                try:
+                    required = field.get("constraints", {}).get("required", False)
+                    check_source_quote(raw[column], _sourced(raw, fields), required)
+                except ValueError as err:
+                    raise DataError(rel, str(err), row=number, column=column) from None
             if field.get("constraints", {}).get("unique") and raw[column]:
                 first = seen[column].setdefault(raw[column], number)
                 if first != number:
@@ -302,6 +319,8 @@ def _check_cell(value: str, field: dict, raw: dict, bib: frozenset[str]):
     constraints = field.get("constraints", {})
     if value.strip() != value:
         raise ValueError(f'"{value}" has spaces at its start or end')
+    if value == "" and field["name"] == QUOTE_FIELD:
+        return None  # checked, with its own reason, by check_source_quote
     if value == "":
         if constraints.get("required"):
             raise ValueError("is empty but required")
@@ -339,6 +358,48 @@ def _check_cell(value: str, field: dict, raw: dict, bib: frozenset[str]):
         if unknown:
             raise ValueError(f'source key "{unknown[0]}" is not in references.bib')
     return typed
+
+
+def _sourced(raw: dict, fields: list[dict]) -> bool:
+    """Whether a row names a source (any bibliography-key field of it is filled)."""
+    return any(raw.get(f["name"], "").strip() for f in fields if f.get("bibtexKey"))
+
+
+def quote_words(text: str) -> int:
+    """How many words of the source a passage holds, its translation left out.
+
+    Words are counted at spaces; text in a script written without spaces (Japanese,
+    Chinese, Korean) counts one word per two characters.
+    """
+    original = text.split(TRANSLATION_MARK, 1)[0]
+    words = 0
+    for token in original.split():
+        cjk = len(_CJK.findall(token))
+        rest = _CJK.sub("", token)
+        words += (cjk + 1) // 2 + (1 if rest.strip("….,;:!?()[]\"'“”‘’「」、。") else 0)
+    return words
+
+
+def check_source_quote(value: str, sourced: bool, required: bool = True) -> None:
+    """Raise ``ValueError`` (the reason) unless ``value`` is a fit passage for its row.
+
+    A blank passage is refused in a sourced row when the schema marks the field required
+    (a dataset whose rows are not all quoted yet declares it without ``required``).
+    """
+    if not sourced or (not value.strip() and not required):
+        return
+    if not value.strip():
+        raise ValueError("is empty, but the row names a source: give the short passage of "
+                         "that source which supports the row, in the source's own words")
+    words = quote_words(value)
+    if words > QUOTE_MAX_WORDS:
+        raise ValueError(f"quotes {words} words of its source; at most {QUOTE_MAX_WORDS} "
+                         "(quote the passage that supports the row, not more)")
+    if TRANSLATION_MARK in value:
+        before, _, after = value.partition(TRANSLATION_MARK)
+        if not before.strip() or not after.rstrip().endswith("]") or not after.strip(" ]"):
+            raise ValueError('has a translation that is not in the form "original words '
+                             '[our translation: …]"')
 
 
 def split_keys(value) -> list[str]:

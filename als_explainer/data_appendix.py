@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .data import is_partial_date, load, schema
-from .tables import escape
+from .data import QUOTE_FIELD, QUOTE_MAX_WORDS, is_blank, is_partial_date, load, schema
+from .tables import cite, escape, source_words
 
 
 def _links(resource: dict) -> dict[str, str]:
@@ -41,6 +41,9 @@ def _rule(field: dict, link: str | None = None) -> str:
         rules.append(f"at most {constraints['maxLength']} characters")
     if field.get("bibtexKey"):
         rules.append("keys in references.bib")
+    if field["name"] == QUOTE_FIELD:
+        rules.append(f"the source's own words, at most {QUOTE_MAX_WORDS}, for every row that "
+                     "names a source; a translation follows as `[our translation: …]`")
     if is_partial_date(field):
         rules.append(f"precision given by `{field['precisionField']}`")
     if link:
@@ -69,4 +72,21 @@ def dataset_doc(name: str) -> Markdown:
             f"| `{field['name']}` | {column_type(field)} | "
             f"{escape(field.get('description', ''))} | {escape(rule, markup=True)} |"
         )
+    lines += _words_table(resource)
     return Markdown("\n".join(lines))
+
+
+def _words_table(resource: dict) -> list[str]:
+    """Each row's sources with the passage that supports it (datasets that carry one)."""
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    if QUOTE_FIELD not in names or "source" not in names:
+        return []
+    frame = load(resource["name"])
+    key = names[0]
+    lines = ["", f"Each row's sources, in their own words ({resource['path']}):", "",
+             "| Row | Sources and the source's words |", "|---|---|"]
+    for _, row in frame.iterrows():
+        if is_blank(row["source"]):
+            continue
+        lines.append(f"| {escape(row[key])} | {cite(row['source'])} {source_words(row[QUOTE_FIELD])} |")
+    return lines

@@ -244,6 +244,11 @@ def _yen(value: float, scale: float = 1e6, unit: str = "million") -> str:
     return f"¥{value:,.0f} {unit}" if value >= 10 else f"¥{value:,.1f} {unit}"
 
 
+def _listed(names: list[str]) -> str:
+    """"Germany", "Germany and Italy", "Germany, Italy and Japan": a list as prose writes it."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def numbers(part: Disputes | None = None) -> dict:
     """Every number (and date label) the Part IV pages quote, ready to glue.
 
@@ -252,7 +257,7 @@ def numbers(part: Disputes | None = None) -> dict:
     and ``als_months_least`` / ``als_months_most``, the shortest and longest time from
     complaint to stipulated dismissal the partial dates allow. The disputes: ``n_cases``
     in all, ``n_later`` later ones over Cloudflare's services, ``n_related`` against
-    others, ``n_foreign`` under foreign law (``foreign_countries``), ``n_steps`` dated
+    others, ``n_foreign`` under foreign law (``foreign_countries``, listed as prose lists them), ``n_steps`` dated
     steps; ``n_durations`` with both dates known, and the durations of Mon Cheri
     (``moncheri_months``) and the Tokyo case (``tokyo_least`` / ``tokyo_most``). The
     open questions: ``n_answers`` rulings and steps that bear on one, ``n_answers_foreign``
@@ -260,7 +265,8 @@ def numbers(part: Disputes | None = None) -> dict:
     on the safe harbor. After the case: ``us_rulings`` (``us_for`` for the
     intermediary) and ``foreign_rulings`` (``foreign_against`` against it), and
     ``years_to_cox``. Reported figures, as the sources give them: money
-    (``damages_sought_m``, ``tokyo_*``, ``cologne_fine``) and Cloudflare's scale and
+    (``damages_sought_m``, ``tokyo_*`` (the Tokyo claim at filing and at judgment, the award
+    and the damage found), ``cologne_fine``) and Cloudflare's scale and
     disclosures (``web_properties_m`` with ``properties_date``, ``share_claim``,
     ``dmca_subpoenas``, ``domains_*``, ``hosted_*``).
     """
@@ -291,7 +297,7 @@ def numbers(part: Disputes | None = None) -> dict:
         "n_later": len(later),
         "n_related": int((cases["defendant"] != "Cloudflare").sum()),
         "n_foreign": len(foreign),
-        "foreign_countries": ", ".join(foreign["country"]),
+        "foreign_countries": _listed(list(foreign["country"])),
         "n_steps": len(steps),
         "n_durations": len(span),
         "moncheri_months": float(span.loc["mon-cheri-v-cloudflare", "middle"]),
@@ -310,9 +316,8 @@ def numbers(part: Disputes | None = None) -> dict:
         "web_properties_m": value("cloudflare-web-properties") / 1e6,
         "properties_date": figure(figures, "cloudflare-web-properties")["period"],
         "tokyo_award": f"¥{value('tokyo-award'):,.0f}",
-        "tokyo_sought_yomiuri": _yen(value("tokyo-sought-yomiuri")),
-        "tokyo_sought_jiji": _yen(value("tokyo-sought-jiji")),
-        "tokyo_sought_ann": _yen(value("tokyo-sought-ann")),
+        "tokyo_sought_filing": _yen(value("tokyo-sought-filing")),
+        "tokyo_sought_judgment": _yen(value("tokyo-sought-judgment")),
         "tokyo_total": _yen(value("tokyo-total-harm"), 1e9, "billion"),
         "cologne_fine": f"€{value('cologne-fine'):,.0f}",
         "share_claim": value("piracy-share-claim"),
@@ -342,6 +347,7 @@ STATUS_LABELS = {
     "referred-to-eu-court": "referred to the EU Court of Justice",
     "appeal-announced": "appeal announced",
     "complying-with-orders": "complying with orders",
+    "constitutional-complaint": "constitutional complaint lodged",
 }
 
 

@@ -53,7 +53,7 @@ STEPS = {
     "dsc-1": ("personal-jurisdiction", "1. Aims its online activity at California?"),
     "dsc-2": ("personal-jurisdiction", "2. Shows intent to do business or interact there?"),
     "dsc-3": ("personal-jurisdiction", "3. Does the claim arise from that activity?"),
-    "dsc-outcome": ("personal-jurisdiction", "Could a California court judge it? (our reading)"),
+    "dsc-outcome": ("personal-jurisdiction", "Under this test, could a California court judge it? (our reading)"),
     "rjr-1": ("territorial-reach", "Step 1: does the Act clearly apply abroad?"),
     "rjr-2-copy": ("territorial-reach", "Step 2: a copy made or stored in the US?"),
     "rjr-2-screen": ("territorial-reach", "Step 2: the photos shown on US screens?"),

@@ -23,8 +23,8 @@ from matplotlib.patches import Patch
 
 from . import data
 from .charts import PALETTE
-from .data import DataError
-from .tables import cite, cited_table, escape
+from .data import DataError, is_blank
+from .tables import cite, cited_table, escape, source_words
 
 ANALOGY = "anti-terrorism-analogy"
 
@@ -178,7 +178,9 @@ def numbers(frame: pd.DataFrame | None = None) -> dict:
 
     Copyright decisions (analogies left out): ``n_decisions``, from ``first_year`` to
     ``last_year``, about ``n_types`` kinds of intermediary; ``n_analogies`` analogies.
-    ``n_p2p`` / ``n_p2p_liable``: file-sharing software, and how often found liable;
+    ``n_p2p`` / ``n_p2p_liable``: file-sharing software, and how often found liable
+    (chapter 21 says every one went against the services: the rest were sent back after
+    a win for them was set aside, which :func:`_check_p2p_sentence` keeps true);
     ``n_infra`` / ``n_infra_liable`` / ``n_infra_not_liable``: the same for the kinds in
     :data:`INFRASTRUCTURE`. ``n_findings`` coded findings in all, ``n_harbor`` of them on
     the DMCA safe harbor (``n_harbor_denied``, ``n_harbor_granted``, ``n_harbor_open``).
@@ -190,6 +192,7 @@ def numbers(frame: pd.DataFrame | None = None) -> dict:
     """
     frame = load() if frame is None else frame
     cases = copyright_only(frame)
+    _check_p2p_sentence(cases)
     counts = outcome_counts(frame)
     infrastructure = counts.loc[[t for t in INFRASTRUCTURE if t in counts.index]]
     harbor = element_findings(frame).query("element == 'safe_harbor'")["finding"]
@@ -222,6 +225,28 @@ def numbers(frame: pd.DataFrame | None = None) -> dict:
     }
     found.update({f"{ident}-when": by_id.loc[ident, "decided_label"] for ident in CASE_STAGES})
     return found
+
+
+P2P_SENT_BACK = ("grokster-2005",)
+"""The file-sharing decisions chapter 21 names as sent back rather than decided for the
+rights holders: in *Grokster* the Supreme Court vacated the distributors' summary
+judgment."""
+
+
+def _check_p2p_sentence(cases: pd.DataFrame) -> None:
+    """Stop the build if chapter 21's sentence on file-sharing decisions no longer fits.
+
+    The chapter says all of them went against the services: each held them liable,
+    except the ones in :data:`P2P_SENT_BACK`, which set aside a win of theirs.
+    """
+    p2p = cases[cases["intermediary_type"] == "p2p-software"]
+    sent_back = tuple(p2p.loc[p2p["outcome"] == "remanded", "id"])
+    others = p2p[~p2p["outcome"].isin(["liable", "remanded"])]
+    if sent_back != P2P_SENT_BACK or len(others):
+        raise ValueError(
+            "data/precedents.csv: the file-sharing rows (intermediary_type 'p2p-software') "
+            f"are now {', '.join(p2p['id'] + ': ' + p2p['outcome'])}; "
+            "update the text about file-sharing decisions in chapter 21")
 
 
 def network_decisions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -406,6 +431,8 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
         # it away behind a "more" toggle (book_extensions/static/tables.js), so no row outgrows a screen.
         more = f'*Note:* {escape(row["notes"])} ' if pd.notna(row["notes"]) else ""
         more += f"*Checked:* {checked}. *Sources:* {cite(row['source'])}"
+        if "source_quote" in row and not is_blank(row["source_quote"]):
+            more += f" {source_words(row['source_quote'])}"
         cells = [
             str(row["number"]),
             f'*{escape(row["case_name"])}*, {citation}',

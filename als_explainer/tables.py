@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
-from .data import is_blank, split_keys
+from .data import QUOTE_FIELD, TRANSLATION_MARK, is_blank, split_keys
 
 
 def escape(value, markup: bool = False) -> str:
@@ -31,6 +31,18 @@ def escape(value, markup: bool = False) -> str:
     return text.replace("|", r"\|")
 
 
+def source_words(value) -> str:
+    """A row's ``source_quote`` as readers see it beside the row's sources: short, in
+    quotation marks and marked as the source's words (empty for a blank cell)."""
+    if is_blank(value):
+        return ""
+    original, mark, translation = str(value).partition(TRANSLATION_MARK)
+    words = f"*In the source's words:* “{escape(original.strip())}”"
+    if mark:  # the book's translation stands outside the source's quotation marks
+        words += f" {escape(mark + translation)}"
+    return words
+
+
 def cite(keys) -> str:
     """A MyST citation for one key or several separated by ';' (empty for none)."""
     parts = split_keys(keys)
@@ -41,7 +53,9 @@ def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None
                 markup: tuple[str, ...] = (), sortable: bool = False) -> Markdown:
     """A Markdown table of ``columns`` (data column -> header), with a Sources column.
 
-    Columns named in ``markup`` hold Markdown made by code and are not escaped.
+    Columns named in ``markup`` hold Markdown made by code and are not escaped. A frame
+    with a ``source_quote`` column shows each row's passage after its citation
+    (:func:`source_words`).
     ``sortable`` gives the table the class ``sortable-table``, so the
     ``book_extensions.sortable_tables`` extension adds sortable headings and a filter box.
     """
@@ -50,7 +64,8 @@ def cited_table(frame: pd.DataFrame, columns: dict[str, str], source: str | None
     for _, row in frame.iterrows():
         cells = [escape(row[c], markup=c in markup) for c in columns]
         if source:
-            cells.append(cite(row[source]))
+            words = source_words(row.get(QUOTE_FIELD))
+            cells.append(cite(row[source]) + (f" {words}" if words else ""))
         lines.append("| " + " | ".join(cells) + " |")
     if sortable:  # a pipe table cannot carry a class; the table directive can
         lines = ["````{table}", ":class: sortable-table", "", *lines, "````"]

@@ -2,9 +2,9 @@
 # Install everything the tests need, then run the whole test suite.
 # This is the README's test command; .ci/run calls exactly this.
 #
-# Besides the Python packages it installs what the browser tests (tests/test_browser.py)
-# drive: Debian's chromium (only when /usr/bin/chromium is missing; needs root or sudo),
-# Playwright for Python (requirements-test.txt; it drives that chromium and never
+# Besides the Python packages it installs the Debian packages the build and the tests use
+# (scripts/debian-packages.txt: Pango and the PDF's fonts, chromium, poppler-utils, ...),
+# Playwright for Python (requirements-test.txt; it drives Debian's chromium and never
 # downloads a browser of its own), and axe-core (tests/package.json, locked by
 # tests/package-lock.json).
 set -euo pipefail
@@ -13,19 +13,9 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m pip install --quiet -r requirements.txt -r requirements-test.txt
 
-# Debian packages the browser tests need, installed only when missing (a fresh machine
-# may have nothing but Python and pip): chromium, and npm to fetch the pinned axe-core.
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "scripts/test.sh: installing ${missing[*]} (Debian packages) for the browser tests" >&2
-  as_root=()
-  if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${as_root[@]}" apt-get update -qq
-  "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# Debian packages (scripts/debian-packages.txt): the build's (Pango, the PDF's fonts) and the
+# tests' (chromium, pdftotext, ...), only those missing; needs root or sudo then.
+bash scripts/system-packages.sh test
 
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 

@@ -192,7 +192,12 @@ def offline_wrapper() -> tuple:
 README_VENV = "python3.11 -m venv .venv && . .venv/bin/activate"
 README_BUILD = "jupyter-book build -W -n --keep-going ."
 README_PDF = f"{README_BUILD} --builder custom --custom-builder simplepdf"
-README_BUILD_COMMAND = f"python3 -m pip install -r requirements.txt && {README_BUILD} && {README_PDF}"
+#: Installs the build's Debian packages (Pango, the PDF's fonts) when missing.
+README_SYSTEM = "bash scripts/system-packages.sh build"
+README_BUILD_COMMAND = (f"{README_SYSTEM} && python3 -m pip install -r requirements.txt && "
+                        f"{README_BUILD} && {README_PDF}")
+#: Only the base image's fonts and the book's own are visible to the shared build's fontconfig.
+FONTS_CONF = ROOT / "tests" / "fonts.conf"
 #: Not the book's sources: never compared before and after a build.
 NOT_SOURCES = {".git", ".venv", "_build", "figures", "__pycache__"}
 
@@ -269,7 +274,10 @@ def source_digests(book: Path) -> dict[str, str]:
 
 def make_shared_build(folder: Path) -> None:
     """Fresh checkout, venv inside it, the README's build command with that venv active,
-    offline: first the site, then the PDF edition, as the README chains them.
+    offline: first the Debian packages' check, then the site, then the PDF edition, as the
+    README chains them. Fontconfig sees only the fonts of tests/fonts.conf, and the dynamic
+    loader logs every library and program each process loads into ``ld/`` (LD_DEBUG=files),
+    for tests/test_system_packages.py.
 
     Writes ``book/``, ``sources.json`` (before the build), ``build.log`` and then
     ``result.json`` once the site is built (its appearance says so: the tests of the site
@@ -283,8 +291,11 @@ def make_shared_build(folder: Path) -> None:
         env = {k: v for k, v in os.environ.items()
                if k not in ("PYTHONPATH", "ALS_BOOK_ROOT", "VIRTUAL_ENV")}
         env.update(offline_env())
+        (folder / "ld").mkdir()
+        env.update(FONTCONFIG_FILE=str(FONTS_CONF), LD_DEBUG="files",
+                   LD_DEBUG_OUTPUT=str(folder / "ld" / "ld"))
         start = time.perf_counter()
-        returncode = _readme_step(README_BUILD, book, env, folder / "build.log")
+        returncode = _readme_step(f"{README_SYSTEM} && {README_BUILD}", book, env, folder / "build.log")
     except Exception:
         _log_failure(folder / "build.log")
     _write_result(folder / "result.json", returncode, start)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -38,6 +39,7 @@ from bs4 import BeautifulSoup
 
 from browser_support import DESKTOP, missing_tools, visit_once
 from conftest import page_source, toc_files
+from system_tools import tool
 
 pytestmark = pytest.mark.build
 
@@ -437,3 +439,60 @@ def test_snippet_checker_recognises_code():
     assert CODE_LIKE.search('cases.set_index("id").loc[...]')
     assert CODE_LIKE.search("import pandas as pd")
     assert not CODE_LIKE.search("Steadfast won summary judgment (the court said so) in 2018.")
+
+
+# ------------------------------------------------------------------------------ paper
+
+
+def pages_with_long_tables(html: Path) -> list[str]:
+    """Pages with a table of more than 12 rows: those scroll in a box of their own on screen."""
+    return [page for page in toc_files()
+            if any(len(t.select("tbody tr")) > 12 for t in BeautifulSoup(
+                (html / f"{page}.html").read_text(encoding="utf-8"), "html.parser").select("article table"))]
+
+
+# A mark in the last cell of every row (inside its folded notes, if any): found in the
+# printed text, it shows that the row was printed whole, to its last column.
+MARK_ROWS = """() => {
+  let count = 0;
+  document.querySelectorAll("article table").forEach((table, t) => {
+    table.querySelectorAll("tbody tr").forEach((row, r) => {
+      const cell = row.cells[row.cells.length - 1];
+      const holder = cell.querySelector("details") || cell;
+      const mark = document.createElement("span");
+      mark.textContent = ` ZQ${t}R${r}Q`;
+      holder.appendChild(mark);
+      count += 1;
+    });
+  });
+  return count;
+}"""
+
+
+def test_printing_a_page_keeps_every_table_row_and_no_screen_control(browser, server, html, tmp_path):
+    """As a reader prints (the browser fires beforeprint, then lays the page out for paper):
+    every row of every table, to its last column and folded notes, and none of the controls."""
+    pages = pages_with_long_tables(html)
+    assert pages, "no page has a long table: has the test gone stale?"
+    problems = []
+    for page_name in pages:
+        context = browser.new_context(viewport=DESKTOP, service_workers="block")
+        try:
+            page = context.new_page()
+            page.goto(f"{server.base}{page_name}.html", wait_until="load")
+            marks = page.evaluate(MARK_ROWS)
+            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            pdf = tmp_path / (page_name.replace("/", "-") + ".pdf")
+            page.pdf(path=str(pdf), format="A4")
+        finally:
+            context.close()
+        text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        printed = set(re.findall(r"ZQ\d+R\d+Q", text))
+        if len(printed) < marks:
+            problems.append(f"{page_name}: {marks - len(printed)} of {marks} table rows not printed whole")
+        squeezed = "".join(text.split())
+        for control in ("Filterrows:", "scrollitsideways", "FullsizeFig."):
+            if control in squeezed:
+                problems.append(f"{page_name}: the screen control {control!r} printed")
+    assert not problems, lines(problems)

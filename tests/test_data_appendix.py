@@ -61,3 +61,11 @@ def test_a_description_with_a_pipe_cannot_break_the_table(scratch, monkeypatch):
     row = next(line for line in text.splitlines() if line.startswith("| `id`"))
     assert r"either \| or \*this\*" in row
     assert row.count(" | ") == 3
+
+
+def test_each_sourced_row_is_listed_with_its_sources_words():
+    text = dataset_doc("events").data
+    line = next(li for li in text.splitlines() if li.startswith("| complaint-2016 |"))
+    assert "{cite:p}`softpedia2016lawsuit,techraptor2016sued,mybroadband2018cloudflare`" in line
+    assert "*In the source's words:* “ALS Scan, a US-based adult entertainment network" in line
+    assert "source's own words, at most" in table_rows(text)["source_quote"][3]

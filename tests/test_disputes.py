@@ -45,7 +45,7 @@ def test_real_data_passes_every_cross_check():
 def test_foreign_cases_are_flagged_and_us_cases_are_not():
     table, _, _ = frames()
     assert set(table.loc[table["foreign_law"] == "yes", "country"]) == {
-        "Germany", "Italy", "Japan"}
+        "Germany", "Italy", "Japan", "France", "Spain"}
     assert set(table.loc[table["foreign_law"] == "no", "country"]) == {"United States"}
 
 
@@ -95,7 +95,7 @@ def test_event_before_its_dispute_was_filed_is_refused(scratch):
 
 
 def test_disagreeing_sources_must_both_be_marked_disputed(scratch):
-    number = set_cell(scratch / "data/reported_figures.csv", "tokyo-sought-jiji", "agreement",
+    number = set_cell(scratch / "data/reported_figures.csv", "hosted-actions-h2-2024-it", "agreement",
                       "single")
     expect(scratch, "data/reported_figures.csv", number, "agreement", "different value")
 
@@ -118,10 +118,10 @@ def test_durations_cover_every_day_the_partial_dates_allow():
     # Mon Cheri: 7 Nov 2018 to 6 Oct 2021, both exact, is 1,064 days (counted by hand).
     mon = span.loc["mon-cheri-v-cloudflare"]
     assert mon["shortest"] == mon["longest"] == pytest.approx(1064 / (365.25 / 12))
-    # ALS Scan: filed in July 2016, ended May-June 2018: 1 May 2018 - 31 Jul 2016 = 639
+    # ALS Scan: filed in July 2016, ended April-June 2018: 1 Apr 2018 - 31 Jul 2016 = 609
     # days at the least, 30 Jun 2018 - 1 Jul 2016 = 729 days at the most.
     als = span.loc["als-scan-v-cloudflare"]
-    assert als["shortest"] == pytest.approx(639 / (365.25 / 12))
+    assert als["shortest"] == pytest.approx(609 / (365.25 / 12))
     assert als["longest"] == pytest.approx(729 / (365.25 / 12))
     assert (span["shortest"] <= span["middle"]).all() and (span["middle"] <= span["longest"]).all()
 
@@ -193,3 +193,8 @@ def test_every_status_the_schema_allows_has_words_in_the_disputes_table():
     field = next(f for f in schema(disputes.DISPUTES, ROOT)["schema"]["fields"] if f["name"] == "status")
     assert set(field["constraints"]["enum"]) == set(disputes.STATUS_LABELS)
 
+
+
+def test_row_without_its_sources_words_is_refused(scratch):
+    number = set_cell(scratch / "data/dispute_events.csv", "france-motogp-2025", "source_quote", "")
+    expect(scratch, "data/dispute_events.csv", number, "source_quote", "")

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from book_extensions.editions import _site_files, facts_as_of, reader_date, root_page, sitemap, tip_html
 
 from conftest import ROOT, toc_files
+from system_tools import tool
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
 # The Citation File Format 1.2.0 schema, as cffconvert 2.0.0 ships it (cffconvert itself
@@ -191,7 +192,7 @@ def test_previews_javascript_is_the_locked_npm_release(tmp_path):
         # Install exactly the lock's versions into a scratch folder (npm registry only).
         for name in ("package.json", "package-lock.json"):
             shutil.copy(ROOT / name, tmp_path / name)
-        subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+        subprocess.run([tool("npm"), "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
                        cwd=tmp_path, check=True, capture_output=True, timeout=300)
         modules = tmp_path / "node_modules"
     vendor = ROOT / "book_extensions" / "static" / "vendor"
@@ -362,34 +363,80 @@ def pdf_text(pdf) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf.path).pages]
 
 
-def test_pdf_title_page_names_title_editors_date_and_version(pdf_text):
-    cover = pdf_text[0]
-    for words in ("ALS Scan v. Cloudflare, explained", "The editors of the ALS Scan explainer",
-                  reader_date(CONFIG["book_date"]), CONFIG["book_version"]):
-        assert words in cover, f"{words!r} not on the title page: {cover!r}"
+@pytest.fixture(scope="module")
+def pdf_readings(pdf, pdf_text) -> dict[str, str]:
+    """The PDF's whole text as two readers see it: pypdf, and poppler's pdftotext. A font
+    written without a proper Unicode map garbles one or the other, so both must read it."""
+    poppler = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf.path), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    return {"pypdf": " ".join(pdf_text), "pdftotext": " ".join(poppler.split())}
 
 
-def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_text, html):
-    whole = " ".join(pdf_text)
-    missing = []
+#: The font families the PDF may embed: those sphinx-simplepdf ships (PyPI, pinned) and those
+#: book_extensions/static/book-pdf-fonts.css names (Debian packages the build installs).
+BOOK_FONTS = ("Fira-Sans", "Work-Sans", "monospace", "fontawesome-webfont", "Book-Japanese", "Book-Symbols")
+NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+"
+                       r"(?:[\s\d,.]*[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef\d]+)*")
+
+
+def pdf_fonts(path: Path) -> dict[str, str]:
+    """Every font the PDF embeds (its name without the subset tag) and its encoding."""
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(path).pages:
+        for ref in ((page.get("/Resources") or {}).get("/Font") or {}).values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
+            encoding = font.get("/Encoding")
+            fonts[name] = encoding if isinstance(encoding, str) else "a map of its own"
+    return fonts
+
+
+def test_pdf_uses_only_the_books_fonts_and_every_glyph_has_one(pdf):
+    """WeasyPrint writes a glyph no font has with an encoding of its own (and prints an empty
+    box); a font outside the book's own means the machine's fonts leaked in."""
+    fonts = pdf_fonts(pdf.path)
+    lacking = {name: enc for name, enc in fonts.items() if enc != "/Identity-H"}
+    assert not lacking, f"glyphs without a font in the PDF (WeasyPrint's missing-glyph path): {lacking}"
+    foreign = sorted(name for name in fonts if not name.startswith(BOOK_FONTS))
+    assert not foreign, f"fonts the book does not install were used: {foreign}"
+    assert any(name.startswith("Book-Japanese") for name in fonts), "the Japanese quotes were not typeset"
+
+
+def test_pdf_font_check_reports_missing_font_files():
+    from book_extensions.pdf_fonts import missing_fonts
+
+    css = ('@font-face { font-family: X; src: url("file:///no/such/font.ttf"); }\n'
+           '@font-face { font-family: Y; src: url(fonts/packaged.otf); }')
+    assert missing_fonts(css) == [Path("/no/such/font.ttf")]
+
+
+def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_readings, html):
+    titles = []
     for page in toc_files():
         title = " ".join(soup_of(html, page).select_one("article h1").get_text(" ").replace("#", "").split())
-        title = re.sub(r"^\d+\.\s*", "", title)
-        if title not in whole:
-            missing.append(title)
-    assert not missing, f"chapter titles missing from the PDF: {missing}"
+        titles.append(re.sub(r"^\d+\.\s*", "", title))
     numbers = [" ".join(n.get_text().split()) for p in toc_files()
                for n in soup_of(html, p).select("article figure .caption-number")]
     assert numbers, "no numbered figures on the site"
-    absent = [n for n in numbers if n not in whole]
-    assert not absent, f"figure captions missing from the PDF: {absent}"
-    figures = len(numbers)
+    quotes = NON_LATIN.findall((ROOT / "references.bib").read_text(encoding="utf-8"))
+    assert quotes, "references.bib quotes nothing in a non-Latin script: has the test gone stale?"
+    for reader, whole in pdf_readings.items():
+        missing = [t for t in titles if t not in whole]
+        assert not missing, f"chapter titles {reader} cannot find in the PDF: {missing}"
+        absent = [n for n in numbers if n not in whole]
+        assert not absent, f"figure captions {reader} cannot find in the PDF: {absent}"
+        # Japanese has no spaces between words: pdftotext's line breaks are not the text's.
+        squeezed = "".join(whole.split())
+        unread = [q for q in quotes if "".join(q.split()) not in squeezed]
+        assert not unread, f"non-Latin quotes from references.bib {reader} cannot find: {unread}"
+        for label in ("TorrentFreak, 2018b", "Complete Music Update, 2017"):
+            assert label in whole, f"bibliography entry {label} missing ({reader})"
+        assert "safe harbor" in whole.lower() and "Glossary" in whole
+        assert "Show code cell" not in whole and "OUTSIDE BLOCK" not in whole
     single = (pdf.book / "_build" / "simplepdf" / "intro.html").read_text(encoding="utf-8")
-    assert single.count('<img alt="') >= figures, "figures missing from the page WeasyPrint typeset"
-    for label in ("TorrentFreak, 2018b", "Complete Music Update, 2017"):
-        assert label in whole, f"bibliography entry {label} missing"
-    assert "safe harbor" in whole.lower() and "Glossary" in whole
-    assert "Show code cell" not in whole and "OUTSIDE BLOCK" not in whole
+    assert single.count('<img alt="') >= len(numbers), "figures missing from the page WeasyPrint typeset"
 
 
 def test_pdf_is_published_next_to_the_site_and_the_landing_page_link_works(pdf, html):

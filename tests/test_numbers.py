@@ -192,9 +192,9 @@ def test_case_record_dates_as_the_record_gives_them():
     assert by_id["complaint-2016"]["date"] == "2016-07"
     assert found["complaint_label"] == "July 2016"
     # From 1 July 2016 (the complaint, known to the month) to 30 June 2018 (the end of the
-    # stipulation's span): 729 days, just under two years.
-    assert by_id["stipulation-2018"]["date"] == "2018-05/2018-06"
-    assert found["ending_label"] == "May 2018 – June 2018"
+    # stipulation's span, April to June 2018): 729 days, just under two years.
+    assert by_id["stipulation-2018"]["date"] == "2018-04/2018-06"
+    assert found["ending_label"] == "April 2018 – June 2018"
     assert found["case_years"] == pytest.approx(729 / 365.25)
 
 
@@ -217,6 +217,8 @@ def test_precedents_numbers_from_the_csv():
     assert found["n_analogies"] == len(decisions) - len(copyright_rows)
     p2p = [d for d in copyright_rows if d["intermediary_type"] == "p2p-software"]
     assert (found["n_p2p"], found["n_p2p_liable"]) == (len(p2p), sum(d["outcome"] == "liable" for d in p2p))
+    # Chapter 21: "all of them went against the services": every other one was sent back.
+    assert [d["id"] for d in p2p if d["outcome"] != "liable"] == ["grokster-2005"]
     harbor = [d["safe_harbor"] for d in copyright_rows if d["safe_harbor"]]
     assert (found["n_harbor"], found["n_harbor_denied"], found["n_harbor_granted"],
             found["n_harbor_open"]) == (len(harbor), harbor.count("rights-holder"),
@@ -233,6 +235,14 @@ def test_precedents_numbers_from_the_csv():
 
 # --------------------------------------------------------------------------- Part III
 
+
+
+def test_a_file_sharing_win_must_change_chapter_21s_sentence(scratch):
+    from datafiles import set_cell
+
+    set_cell(scratch / "data/precedents.csv", "napster-2001", "outcome", "not-liable")
+    with pytest.raises(ValueError, match="update the text about file-sharing decisions"):
+        precedents.numbers(precedents.load(scratch))
 
 def test_jurisdiction_numbers_are_the_counts_sources_state():
     stated = {r["id"]: r["count"] for r in rows("site_locations")}
@@ -260,6 +270,10 @@ def test_money_is_written_as_the_sources_give_it():
     found = disputes.numbers()
     assert found["tokyo_award"] == f"¥{figures['tokyo-award']:,.0f}"
     assert found["damages_sought_m"] == figures["als-damages-sought"] / 1e6
+    # The Tokyo claim grew during the case: ¥460 million at filing, ¥506 million at judgment
+    # (Jiji's English "560 million yen" is a mistranslation of its own ¥506 million).
+    assert (found["tokyo_sought_filing"], found["tokyo_sought_judgment"]) == (
+        "¥460 million", "¥506 million")
 
 
 def test_disputes_numbers_from_the_csv():
@@ -269,11 +283,12 @@ def test_disputes_numbers_from_the_csv():
     assert found["n_steps"] == len(rows("dispute_events"))
     foreign = [c for c in cases if c["foreign_law"] == "yes"]
     assert found["n_foreign"] == len(foreign)
-    assert found["foreign_countries"] == ", ".join(c["country"] for c in foreign)
+    names = [c["country"] for c in foreign]
+    assert found["foreign_countries"] == ", ".join(names[:-1]) + " and " + names[-1]
     assert found["n_later"] == sum(c["defendant"] == "Cloudflare" and c["id"] != "als-scan-v-cloudflare"
                                    for c in cases)
-    # ALS Scan v. Cloudflare: filed in July 2016 (a month), ended May to June 2018. Shortest:
-    # 31 July 2016 to 1 May 2018 = 639 days; longest: 1 July 2016 to 30 June 2018 = 729 days.
+    # ALS Scan v. Cloudflare: filed in July 2016 (a month), ended April to June 2018. Shortest:
+    # 31 July 2016 to 1 April 2018 = 609 days; longest: 1 July 2016 to 30 June 2018 = 729 days.
     months = 365.25 / 12
-    assert found["als_months_least"] == pytest.approx(639 / months)
+    assert found["als_months_least"] == pytest.approx(609 / months)
     assert found["als_months_most"] == pytest.approx(729 / months)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import calendar
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -15,16 +14,14 @@ import pytest
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer
 from conftest import ROOT
+from system_tools import tool
 
 PAGE = "chapters/21-contributory-infringement"
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 
 
 def test_sort_and_filter_rules_pass_node_test():
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is missing (Debian package nodejs); scripts/test.sh installs it", pytrace=False)
-    result = subprocess.run([node, "--test", str(ROOT / "tests" / "js")], capture_output=True,
+    result = subprocess.run([tool("node"), "--test", str(ROOT / "tests" / "js")], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"^# pass [1-9]", result.stdout, re.M), result.stdout[-2000:]

@@ -30,3 +30,18 @@ def test_cited_table_has_a_sources_column_and_escapes_all_but_markup_columns():
     text = cited_table(frame, {"case": "Case", "note": "Note"}, markup=("case",)).data
     assert text.splitlines() == ["| Case | Note | Source |", "|---|---|---|",
                                  r"| *A* | x \| y | {cite:p}`k1,k2` |"]
+
+
+def test_a_rows_source_words_stand_beside_its_citation_quoted_and_marked():
+    frame = pd.DataFrame({"case": ["A", "B"], "source": ["k1", "k2"],
+                          "source_quote": ["says *so* | here", None]})
+    lines = cited_table(frame, {"case": "Case"}).data.splitlines()
+    assert lines[2] == r"| A | {cite:p}`k1` *In the source's words:* “says \*so\* \| here” |"
+    assert lines[3] == "| B | {cite:p}`k2` |"
+
+
+def test_the_books_translation_stands_outside_the_sources_quotation_marks():
+    from als_explainer.tables import source_words
+
+    assert source_words("Di queste, 54.357 [our translation: Of these, 54,357]") == \
+        "*In the source's words:* “Di queste, 54.357” [our translation: Of these, 54,357]"

@@ -8,6 +8,8 @@
  * - A table wider than the text column says so above it ("scroll sideways") and keeps
  *   its first column in view while it scrolls.
  * - A long table scrolls in a box of its own, with its headings pinned at the top.
+ * - On paper everything shows (print rules in reader.css): folded notes open before the
+ *   page prints and close again after, as the reader left them.
  *
  * Progressive enhancement: without JavaScript the tables are plain, complete tables.
  */
@@ -114,6 +116,15 @@
       if (NARROW.matches) { Array.prototype.forEach.call(tables, function (t) { foldLongCells(t, headings(t)); }); }
     };
     window.addEventListener("resize", resize);
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      opened = Array.prototype.filter.call(document.querySelectorAll(".bd-article details:not([open])"),
+        function (fold) { fold.open = true; return true; });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (fold) { fold.open = false; });
+      opened = [];
+    });
   }
 
   if (document.readyState === "loading") {
