@@ -254,3 +254,12 @@ def test_precedents_chart_puts_each_case_in_its_question_at_its_year():
         shaded = [p for p in ax.patches]
         assert shaded and shaded[0].get_x() == pytest.approx(2016.5, abs=0.01)
     plt.close(fig)
+
+
+def test_every_part_iii_row_carries_a_short_passage_of_its_source():
+    # The words that support a row are the source's own, and short (about 40 words at most).
+    for name in ("jurisdiction_cases", "jurisdiction_illustration"):
+        frame = load(name, root=ROOT)
+        for number, row in frame.iterrows():
+            words = [w for w in row["source_quote"].split() if w != "…"]
+            assert 5 <= len(words) <= 45, f"{name} row {number}: {len(words)} words"
