@@ -11,6 +11,8 @@ What used to differ between two builds, and what this module does about it:
   (to defeat browsers' caches) and lists its tips in the order of a Python ``set``,
   which changes with every process. Each page's tips are put in a fixed order, and its
   script is named by a digest of what it holds: a new name exactly when the tips change.
+- **Folders.** Settings that name the book's own folders by absolute path (hashed into
+  the site's ``.buildinfo``) are made relative to the book.
 - **Zip archives** (the EPUB) store each file's modification time; :func:`normalise_zip`
   rewrites an archive with one fixed time, order and set of permissions.
 
@@ -35,6 +37,22 @@ def source_date_epoch(book_date: str) -> int:
     parts = [int(p) for p in str(book_date).split("-")]
     year, month, day = (parts + [1, 1])[:3]
     return int(dt.datetime(year, month, day, tzinfo=dt.UTC).timestamp())
+
+
+def _relative_paths(app, config) -> None:
+    """The book's extensions add their static and template folders by absolute path;
+    Sphinx hashes those settings into the site's ``.buildinfo``, which then differed
+    between two folders. Paths inside the book become relative to it (Sphinx reads them
+    relative to the book's folder anyway). Runs after every extension has added its own."""
+    root = Path(app.confdir).resolve()
+    for name in ("html_static_path", "templates_path"):
+        paths = []
+        for entry in getattr(config, name):
+            path = Path(entry)
+            if path.is_absolute() and path.resolve().is_relative_to(root):
+                entry = path.resolve().relative_to(root).as_posix()
+            paths.append(entry)
+        setattr(config, name, paths)
 
 
 def _build_date(app, config) -> None:
@@ -114,5 +132,6 @@ def differences(first: dict[str, str], second: dict[str, str]) -> list[str]:
 
 def setup(app):
     app.connect("config-inited", _build_date)
+    app.connect("config-inited", _relative_paths, priority=900)
     app.connect("html-page-context", _stable_tips, priority=470)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

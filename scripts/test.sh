@@ -6,20 +6,23 @@
 # drive: Debian's chromium (only when /usr/bin/chromium is missing; needs root or sudo),
 # Playwright for Python (requirements-test.txt; it drives that chromium and never
 # downloads a browser of its own), and axe-core (tests/package.json, locked by
-# tests/package-lock.json).
+# tests/package-lock.json); and Debian's epubcheck (which brings Java), the checker the
+# EPUB edition must pass (tests/test_epub.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m pip install --quiet -r requirements.txt -r requirements-test.txt
 
-# Debian packages the browser tests need, installed only when missing (a fresh machine
-# may have nothing but Python and pip): chromium, and npm to fetch the pinned axe-core.
+# Debian packages the tests need, installed only when missing (a fresh machine may have
+# nothing but Python and pip): chromium, npm to fetch the pinned axe-core, and epubcheck
+# with a Java runtime to run it.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+{ [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null 2>&1; } || missing+=(epubcheck)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "scripts/test.sh: installing ${missing[*]} (Debian packages) for the browser tests" >&2
+  echo "scripts/test.sh: installing ${missing[*]} (Debian packages) for the tests" >&2
   as_root=()
   if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
