@@ -56,7 +56,9 @@ def _opf(epub: Path) -> ElementTree.Element:
 def test_epub_passes_epubcheck_without_a_single_message(epub, tmp_path):
     if not (EPUBCHECK.is_file() and shutil.which("java")):
         message = "epubcheck or Java is missing; scripts/test.sh installs both (Debian's epubcheck)"
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(message, pytrace=False)
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     report = tmp_path / "epubcheck.json"
     result = subprocess.run(["java", "-jar", str(EPUBCHECK), str(epub), "--json", str(report)],
                             capture_output=True, text=True, timeout=600)
