@@ -19,7 +19,12 @@ Each module is one extension, registered in ``_config.yml`` under
 - :mod:`book_extensions.editions`: the book as an edition: its date and version, "facts
   and law as of" lines, previews (sphinx-tippy with tippy.js and Popper vendored in
   ``static/vendor/``), share settings, the root page, the sitemap and the PDF edition
-  (``pdf_templates/``).
+  (``pdf_templates/``);
+- :mod:`book_extensions.paper`: the PDF tagged for screen readers (PDF/UA-1), dated by
+  the edition, its tables set for paper (``paper_static/``);
+- :mod:`book_extensions.epub`: the EPUB edition's metadata, its link on the landing page,
+  no scripts or code toggles in it;
+- :mod:`book_extensions.reproducible`: byte-identical output from the same sources.
 
 Nothing here is imported by a chapter, and nothing in :mod:`als_explainer` imports this
 package: the data loader reports what it read through audit events that

@@ -332,7 +332,7 @@ def setup(app):
     app.connect("doctree-resolved", _link_copies_read)
     app.connect("html-page-context", _describe_by_content, priority=400)  # before opengraph
     app.connect("html-page-context", _clean_tips, priority=460)  # after sphinx-tippy
-    app.connect("build-finished", _no_tippy_caches)
+    app.connect("build-finished", _no_tippy_caches, priority=600)  # after sphinx-tippy writes them
     # Before sphinx-external-toc, which writes a bare redirect only when none exists.
     app.connect("build-finished", _site_files, priority=400)
     app.connect("html-page-context", _pdf_page)
