@@ -8,6 +8,7 @@ cell's ``mystnb`` metadata gives it a numbered caption, a ``fig-`` name and alt 
 from __future__ import annotations
 
 import io
+import re
 from contextlib import contextmanager
 
 import matplotlib
@@ -86,13 +87,18 @@ def house_style():
         yield
 
 
+#: matplotlib writes the outline of a blank glyph (a space) as a ``<path>`` without ``d``,
+#: which SVG 1.1 requires (the EPUB checker refuses the file); an empty outline says the same.
+_BLANK_GLYPH = re.compile(rb'<path id="([^"]+)" transform="([^"]*)"/>')
+
+
 def svg_bytes(fig) -> bytes:
-    """The figure as SVG bytes with no volatile metadata."""
+    """The figure as valid SVG bytes with no volatile metadata."""
     buffer = io.BytesIO()
     # The salt must be in force when saving, whatever style was active when drawing.
     with matplotlib.rc_context({k: HOUSE_STYLE[k] for k in ("svg.hashsalt", "svg.fonttype")}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return _BLANK_GLYPH.sub(rb'<path id="\1" d="" transform="\2"/>', buffer.getvalue())
 
 
 def publish(fig, name: str) -> SVG:
@@ -109,7 +115,9 @@ def publish(fig, name: str) -> SVG:
 
 # --------------------------------------------------------------------------- timelines
 
-#: The ``gid`` of the event numbers :func:`timeline` writes, so they can be found again.
+#: How the ``gid`` of every event number :func:`timeline` writes begins, so they can be
+#: found again; each number's own gid adds the axes and the number's place
+#: (``event-number-0-3``), since an SVG element's id must be unique in its file.
 NUMBER_LABEL = "event-number"
 LABEL_SIZE = 8.5  # points
 LABEL_GAP = 7  # points between a marker's centre and its number
@@ -149,7 +157,7 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
         if label:
             ax.annotate(str(event[label]), (middle, y), xytext=(0, LABEL_GAP),
                         textcoords="offset points", ha="center", va="bottom",
-                        fontsize=LABEL_SIZE, color="#222222", gid=NUMBER_LABEL)
+                        fontsize=LABEL_SIZE, color="#222222", gid=_number_gid(ax))
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_yticks(list(rows.values()), [names.get(v, v) for v in rows])
@@ -174,6 +182,16 @@ def legend_patches(colours: dict[str, str], labels: dict[str, str] | None = None
     return [Patch(facecolor=c, label=labels.get(k, k)) for k, c in colours.items()]
 
 
+def _is_number(text) -> bool:
+    return (text.get_gid() or "").startswith(f"{NUMBER_LABEL}-")
+
+
+def _number_gid(ax) -> str:
+    """A gid for the next event number of ``ax``, unique in its figure."""
+    count = sum(_is_number(t) for t in ax.texts)
+    return f"{NUMBER_LABEL}-{ax.figure.axes.index(ax)}-{count}"
+
+
 def place_number_labels(ax) -> None:
     """Put every event number of ``ax`` right above or right below its own marker.
 
@@ -183,7 +201,7 @@ def place_number_labels(ax) -> None:
     higher would sit nearer the next lane than its own. Run after the axis limits are
     final (:func:`timeline` runs it; call it again if the limits change).
     """
-    labels = [t for t in ax.texts if t.get_gid() == NUMBER_LABEL]
+    labels = [t for t in ax.texts if _is_number(t)]
     if not labels:
         return
     ax.autoscale_view()

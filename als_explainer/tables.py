@@ -19,15 +19,15 @@ def escape(value, markup: bool = False) -> str:
     """A cell's text for a Markdown table or list-table item: one line, no stray markup.
 
     Whitespace (newlines included) collapses to single spaces and ``|`` is escaped, so a
-    cell never breaks its row. ``*`` and backticks are escaped too, so data text is shown
-    as written, unless ``markup`` says the value is Markdown the code made on purpose
-    (italic case names, bold answers).
+    cell never breaks its row. ``*``, backticks and ``<`` are escaped too, so data text is
+    shown as written (``record-<id>`` is not an HTML tag), unless ``markup`` says the value
+    is Markdown the code made on purpose (italic case names, bold answers).
     """
     if is_blank(value):
         return ""
     text = " ".join(str(value).split())
     if not markup:
-        text = text.replace("*", r"\*").replace("`", r"\`")
+        text = text.replace("*", r"\*").replace("`", r"\`").replace("<", r"\<")
     return text.replace("|", r"\|")
 
 

@@ -16,6 +16,11 @@ still carry:
   pages (their scripts and styles in ``static/``, the theme templates in ``templates/``);
 - :mod:`~book_extensions.editions`: the book as an edition (dates, previews, share
   settings, root page, sitemap, PDF).
+- :mod:`~book_extensions.paper`: the PDF tagged for screen readers (PDF/UA-1), dated by
+  the edition, its tables set for paper (``paper_static/``);
+- :mod:`~book_extensions.epub`: the EPUB edition's metadata, its link on the landing page,
+  no scripts or code toggles in it;
+- :mod:`~book_extensions.reproducible`: byte-identical output from the same sources.
 
 Nothing here is imported by a chapter, and nothing in :mod:`als_explainer` imports this
 package; the build reads the content code as text only.

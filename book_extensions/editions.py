@@ -284,26 +284,6 @@ def _pdf_settings(app, config) -> None:
     }
 
 
-_TOGGLE = re.compile(r"<details([^>]*)>\s*<summary[^>]*>.*?</summary>", re.S)
-_PDF_LINK = re.compile(r' · <a class="pdf-edition[^"]*"[^>]*>[^<]*</a>')
-
-
-def untoggled(body: str) -> str:
-    """Code a reader opens with a toggle on the web (the caching model's cells), printed
-    open in the PDF, without the "Show code cell source" button that paper cannot press."""
-    return _TOGGLE.sub(r"<details\1 open>", body)
-
-
-def for_paper(body: str) -> str:
-    """The single page WeasyPrint typesets: toggles open, and no link to the PDF itself."""
-    return _PDF_LINK.sub("", untoggled(body))
-
-
-def _pdf_page(app, pagename, templatename, context, doctree) -> None:
-    if app.builder.name == "simplepdf" and "body" in context:
-        context["body"] = for_paper(context["body"])
-
-
 def _publish_pdf(app, exception) -> None:
     """Put the PDF edition next to the web pages, where the landing page links to it."""
     if exception is not None or app.builder.name != "simplepdf":
@@ -332,9 +312,8 @@ def setup(app):
     app.connect("doctree-resolved", _link_copies_read)
     app.connect("html-page-context", _describe_by_content, priority=400)  # before opengraph
     app.connect("html-page-context", _clean_tips, priority=460)  # after sphinx-tippy
-    app.connect("build-finished", _no_tippy_caches)
+    app.connect("build-finished", _no_tippy_caches, priority=600)  # after sphinx-tippy writes them
     # Before sphinx-external-toc, which writes a bare redirect only when none exists.
     app.connect("build-finished", _site_files, priority=400)
-    app.connect("html-page-context", _pdf_page)
     app.connect("build-finished", _publish_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

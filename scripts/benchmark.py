@@ -6,7 +6,8 @@
 1. Cold builds, side by side: one with the default (chapters executed in parallel, one
    per CPU) and one with ``BOOK_JOBS=1`` (one at a time), each in its own copy,
    alternating ``--repeat`` times (default 2) and keeping each kind's best time. The
-   two must write byte-identical ``figures/*.svg`` (determinism).
+   two must write byte-identical ``figures/*.svg`` and byte-identical sites (every file
+   under ``_build/html``: reproducible output, from two folders).
 2. Rebuilds of the first copy: after no change, and after an edit to prose, to code and
    to data (plus two extras: a package-module edit and a new bibliography entry), each
    built with a plain ``jupyter-book build``. For each: wall time, time as a fraction of
@@ -20,7 +21,7 @@ Targets (the exit status is 1 if one is missed): the parallel cold build takes a
 the cold build; a prose edit executes nothing; a code edit executes exactly the edited
 chapter; a data edit executes exactly the chapters that read the file (cross-checked
 against a scan of the chapters' code for the dataset's name); every page weighs at most
-400 KB; the figures are identical; the test command passes within 300 s.
+400 KB; the figures and the sites are identical; the test command passes within 300 s.
 
 Other work on the machine inflates every time measured; compare ratios taken in one
 run, not seconds across runs. The source tree is never touched: everything happens under
@@ -44,6 +45,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from als_explainer.paths import page_source, toc_pages
+from book_extensions.reproducible import differences, tree_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
@@ -299,6 +301,7 @@ def main() -> int:
     pages = toc_pages(book)
     weights, shared_bytes = page_weights(book / "_build" / "html", pages)
     first_figures, second_figures = figures(book), figures(twin)
+    site_differ = differences(tree_digests(book / "_build" / "html"), tree_digests(twin / "_build" / "html"))
 
     expected_data = readers_by_scan(book, EDITED_DATASET)
     steps = [
@@ -362,11 +365,16 @@ def main() -> int:
           f"{'all byte-identical' if not differ else 'different: ' + ', '.join(differ)}")
     if differ or not first_figures:
         failures.append(f"figures differ between cold builds: {differ or 'no figures written'}")
+    print(f"Reproducible: the two cold builds, in two folders, wrote "
+          f"{'byte-identical sites' if not site_differ else 'sites that differ in: ' + ', '.join(site_differ[:20])}")
+    if site_differ:
+        failures.append(f"the sites of the two cold builds differ in {len(site_differ)} files")
 
     if args.json:
         args.json.write_text(json.dumps({"rebuilds": results, "parallel_ratio": parallel_ratio,
                                          "pages": weights, "shared_assets_bytes": shared_bytes,
                                          "figures_identical": not differ,
+                                         "sites_identical": not site_differ,
                                          "failures": failures}, indent=2), encoding="utf-8")
     if not args.keep and not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -6,7 +6,8 @@
 # (scripts/debian-packages.txt: Pango and the PDF's fonts, chromium, poppler-utils, ...),
 # Playwright for Python (requirements-test.txt; it drives Debian's chromium and never
 # downloads a browser of its own), and axe-core (tests/package.json, locked by
-# tests/package-lock.json).
+# tests/package-lock.json); and Debian's epubcheck (which brings Java), the checker the
+# EPUB edition must pass (tests/test_epub.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

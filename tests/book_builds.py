@@ -192,10 +192,11 @@ def offline_wrapper() -> tuple:
 README_VENV = "python3.11 -m venv .venv && . .venv/bin/activate"
 README_BUILD = "jupyter-book build -W -n --keep-going ."
 README_PDF = f"{README_BUILD} --builder custom --custom-builder simplepdf"
+README_EPUB = f"{README_BUILD} --builder custom --custom-builder epub"
 #: Installs the build's Debian packages (Pango, the PDF's fonts) when missing.
 README_SYSTEM = "bash scripts/system-packages.sh build"
 README_BUILD_COMMAND = (f"{README_SYSTEM} && python3 -m pip install -r requirements.txt && "
-                        f"{README_BUILD} && {README_PDF}")
+                        f"{README_BUILD} && {README_PDF} && {README_EPUB}")
 #: Only the base image's fonts and the book's own are visible to the shared build's fontconfig.
 FONTS_CONF = ROOT / "tests" / "fonts.conf"
 #: Not the book's sources: never compared before and after a build.
@@ -274,15 +275,16 @@ def source_digests(book: Path) -> dict[str, str]:
 
 def make_shared_build(folder: Path) -> None:
     """Fresh checkout, venv inside it, the README's build command with that venv active,
-    offline: first the Debian packages' check, then the site, then the PDF edition, as the
-    README chains them. Fontconfig sees only the fonts of tests/fonts.conf, and the dynamic
-    loader logs every library and program each process loads into ``ld/`` (LD_DEBUG=files),
-    for tests/test_system_packages.py.
+    offline: first the Debian packages' check, then the site, then the PDF edition, then
+    the EPUB edition, as the README chains them. Fontconfig sees only the fonts of
+    tests/fonts.conf, and the dynamic loader logs every library and program each process
+    loads into ``ld/`` (LD_DEBUG=files), for tests/test_system_packages.py.
 
     Writes ``book/``, ``sources.json`` (before the build), ``build.log`` and then
     ``result.json`` once the site is built (its appearance says so: the tests of the site
     start), then ``pdf.log`` and ``pdf.json`` once the PDF edition is (or is not: a
-    failed site build leaves the PDF unbuilt, as ``&&`` does)."""
+    failed site build leaves the PDF unbuilt, as ``&&`` does), then ``epub.log`` and
+    ``epub.json`` for the EPUB edition."""
     returncode, start, book, env = -1, time.perf_counter(), None, None
     try:
         book = fresh_checkout(folder / "book")
@@ -299,13 +301,16 @@ def make_shared_build(folder: Path) -> None:
     except Exception:
         _log_failure(folder / "build.log")
     _write_result(folder / "result.json", returncode, start)
-    returncode, start = -1, time.perf_counter()
-    try:
-        if book is not None and env is not None and _read_result(folder / "result.json") == 0:
-            returncode = _readme_step(README_PDF, book, env, folder / "pdf.log")
-    except Exception:
-        _log_failure(folder / "pdf.log")
-    _write_result(folder / "pdf.json", returncode, start)
+    previous = folder / "result.json"
+    for name, command in (("pdf", README_PDF), ("epub", README_EPUB)):
+        returncode, start = -1, time.perf_counter()
+        try:
+            if book is not None and env is not None and _read_result(previous) == 0:
+                returncode = _readme_step(command, book, env, folder / f"{name}.log")
+        except Exception:
+            _log_failure(folder / f"{name}.log")
+        previous = folder / f"{name}.json"
+        _write_result(previous, returncode, start)
 
 
 def _readme_step(command: str, book: Path, env: dict, log: Path) -> int:

@@ -7,6 +7,8 @@
   sources before it ran (``built_book``/``html`` fail the test if the build failed).
 - ``shared_pdf`` (session): the README's second command, the PDF edition, run in the same
   checkout after the site (its exit status, seconds and log).
+- ``shared_epub`` (session): the README's third command, the EPUB edition, run in the same
+  checkout after the PDF (its exit status, seconds and log).
 
 The shared build is the README followed to the letter: a fresh clone of the repository
 (plus uncommitted edits), a ``.venv/`` made inside it as the README says, the README's
@@ -45,7 +47,7 @@ from book_builds import JUPYTER_BOOK, ROOT, SKIP, copy_book  # noqa: F401  (re-e
 # tests/roots/test-<name>/, built in process.
 pytest_plugins = ("sphinx.testing.fixtures",)
 
-SHARED_FIXTURES = {"shared_build", "built_book", "html", "shared_pdf"}
+SHARED_FIXTURES = {"shared_build", "built_book", "html", "shared_pdf", "shared_epub"}
 
 
 @pytest.fixture(scope="session")
@@ -185,6 +187,16 @@ def shared_pdf(built_book) -> SharedBuild:
 
 
 @pytest.fixture(scope="session")
+def shared_epub(built_book) -> SharedBuild:
+    """The README's third build command (the EPUB edition), run by the shared build in the
+    same checkout after the PDF; its outcome and log."""
+    folder = built_book.parent
+    outcome = _wait_for(folder / "epub.json")
+    return SharedBuild(book=built_book, returncode=outcome["returncode"], seconds=outcome["seconds"],
+                       log=_log_text(folder / "epub.log"), sources_before={})
+
+
+@pytest.fixture(scope="session")
 def built_book(shared_build) -> Path:
     """The checkout of the one strict build, shared by every test that inspects the site."""
     if shared_build.returncode != 0:
@@ -202,7 +214,7 @@ def html(built_book) -> Path:
 
 
 # Tests that build books of their own, longest first.
-LONG_FIRST = ["test_rebuilds", "test_failures", "test_reexecution"]
+LONG_FIRST = ["test_rebuilds", "test_reproducible", "test_failures", "test_reexecution"]
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects, so ``-m "not build"`` sees the marks
@@ -235,7 +247,9 @@ def browser():
     if missing:  # a skip on a workstation without them, a failure in CI
         message = ("the browser tests cannot run: missing " + "; ".join(missing)
                    + ". scripts/test.sh installs all of them; run it, not bare pytest.")
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(message, pytrace=False)
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

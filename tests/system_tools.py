@@ -18,6 +18,7 @@ TOOLS = {
     "unshare": "util-linux",         # the offline sandbox
     "ip": "iproute2",                # ...and its loopback
     "dpkg-query": "dpkg",            # tests/test_system_packages.py
+    "java": "openjdk-17-jre-headless",  # runs Debian's epubcheck jar (tests/test_epub.py)
 }
 
 

@@ -329,22 +329,6 @@ def test_previews_request_nothing_from_other_hosts(reader):
 # ------------------------------------------------------------------------------ PDF edition
 
 
-def test_pdf_prints_toggled_code_open_without_its_button():
-    from book_extensions.editions import untoggled
-
-    html = ('<details class="hide above-input">\n<summary aria-label="Toggle">\n'
-            '<span>Show code cell source</span>\n</summary><div class="cell_input">x = 1</div></details>')
-    assert untoggled(html) == '<details class="hide above-input" open><div class="cell_input">x = 1</div></details>'
-
-
-def test_pdf_does_not_link_to_itself():
-    from book_extensions.editions import for_paper
-
-    line = ('<p>Edition. <a href="a.html">About</a> · <a class="pdf-edition reference external" '
-            'href="als-scan-v-cloudflare.pdf">The whole book as a PDF</a></p>')
-    assert for_paper(line) == '<p>Edition. <a href="a.html">About</a></p>'
-
-
 @pytest.fixture(scope="module")
 def pdf(shared_pdf):
     """The PDF edition the README's second command made in the shared build's checkout,

@@ -14,6 +14,7 @@ def test_escape_keeps_a_cell_on_one_line_and_shows_markup_as_written():
     assert escape("uses *stars*, `ticks`\nand | pipes") == r"uses \*stars\*, \`ticks\` and \| pipes"
     assert escape(None) == escape(math.nan) == escape(pd.NA) == ""
     assert escape(1984) == "1984"
+    assert escape("a section labelled record-<id>") == r"a section labelled record-\<id>"  # not a tag
 
 
 def test_markup_made_by_code_is_kept_but_pipes_never_pass():

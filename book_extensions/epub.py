@@ -1,0 +1,142 @@
+"""The EPUB edition: the whole book as one e-book, built by Sphinx's own ``epub`` builder
+(the README's third build command), checked by epubcheck.
+
+Registered in ``_config.yml`` (``sphinx: extra_extensions``), after ``editions``. The
+e-book's metadata come from the book's own settings, set once in ``_config.yml``:
+title (``title``), editors (``author``), language (``language``, English when unset),
+date (``book_date``, through ``SOURCE_DATE_EPOCH``, see :mod:`book_extensions.reproducible`),
+version (``book_version``) and file name (``book_epub_name``). The e-book carries no
+scripts: code that the web pages hide behind a toggle is printed open, as in the PDF.
+When the build is done, the EPUB is copied next to the web pages, where the landing page
+links to it (next to the PDF).
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx import addnodes
+
+from .reproducible import normalise_zip
+
+VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
+#: Links to the other editions' files; only the web pages sit next to those files.
+EDITION_LINKS = ("pdf-edition", "epub-edition")
+#: The licence line of the PDF's title page, for the e-book's rights statement.
+LICENCE = "Text, figures and data: CC BY 4.0; code: MIT."
+NOT_PACKED_STYLES = ("_static/mystnb.",)
+
+
+def epub_metadata(config) -> dict:
+    """The ``epub_*`` settings (and Sphinx's ``version``) derived from the book's own."""
+    name = config.book_epub_name
+    if not name.endswith(".epub") or "/" in name:
+        raise ValueError(f"_config.yml: book_epub_name = {name!r} should be a file name "
+                         "ending in .epub, e.g. als-scan-v-cloudflare.epub")
+    basename = name[: -len(".epub")]
+    # The same identifier for every edition of the book (dcterms:modified tells editions
+    # apart), derived from the file name. Sphinx writes it both as the identifier and as
+    # an XML id (which allows no ":" or "/"), and epubcheck wants the two to be equal.
+    identifier = f"{basename}-{uuid.uuid5(uuid.NAMESPACE_URL, basename)}"
+    title = config.html_title or config.project
+    return {
+        "version": config.book_version,
+        "release": config.book_version,
+        "epub_basename": basename,
+        "epub_title": title,
+        "epub_author": config.author,
+        "epub_contributor": config.author,
+        "epub_publisher": config.author,
+        "epub_language": config.language or "en",
+        "epub_copyright": f"{config.copyright} {config.author}. {LICENCE}",
+        "epub_description": f"{title}, version {config.book_version}.",
+        "epub_identifier": identifier,
+        "epub_uid": identifier,
+        # The previews' scripts are never packed (Sphinx leaves .js files out of an
+        # EPUB), so neither are their licence files.
+        "epub_exclude_files": [f"_static/vendor/{p.name}" for p in sorted(VENDOR.iterdir())
+                               if p.suffix != ".js"],
+        "epub_show_urls": "no",  # links stay links; no addresses printed after them
+    }
+
+
+def _epub_settings(app, config) -> None:
+    if config.book_epub_name:
+        for key, value in epub_metadata(config).items():
+            setattr(config, key, value)
+
+
+def _epub_link(app, doctree) -> None:
+    """On the landing page, "The whole book as an EPUB" right after the PDF link."""
+    if app.env.docname != app.config.root_doc or not app.config.book_epub_name:
+        return
+    for line in doctree.findall(nodes.paragraph):
+        if "book-edition" in line["classes"]:
+            line += nodes.Text(" · ")
+            line += nodes.reference("", "The whole book as an EPUB e-book",
+                                    refuri=app.config.book_epub_name, classes=["epub-edition"])
+            return
+
+
+def _only_what_the_edition_holds(app, doctree, docname) -> None:
+    """In the PDF and the EPUB: no links to the edition files that sit next to the web
+    pages only. In the EPUB: hidden code printed open, without the toggle; no script that
+    sphinx-thebe puts in the page; and the landing page's tables of contents shown (they
+    are hidden on the web, where the sidebar lists the chapters, and Sphinx builds the
+    e-book's own table of contents from them as the page is written)."""
+    if app.builder.name == "html":
+        return
+    for link in list(doctree.findall(nodes.reference)):
+        if set(EDITION_LINKS) & set(link["classes"]):
+            # By position: docutils Text nodes are strings, equal to any other " · ".
+            parent = link.parent
+            index = parent.index(link)
+            del parent[index]
+            if index and isinstance(parent[index - 1], nodes.Text) and parent[index - 1] == " · ":
+                del parent[index - 1]
+    if app.builder.name == "epub":
+        for toggle in list(doctree.findall(HideCodeCellNode)):
+            toggle.replace_self(toggle.children)
+        for raw in list(doctree.findall(nodes.raw)):
+            if "html" in raw.get("format", "").split() and raw.astext().lstrip().startswith("<script"):
+                raw.parent.remove(raw)
+        for toctree in doctree.findall(addnodes.toctree):
+            toctree["hidden"] = False
+
+
+def _epub_page(app, pagename, templatename, context, doctree) -> None:
+    """An e-book page loads no script (run after every extension has added its own), and
+    not myst-nb's stylesheet: written only after Sphinx has packed the EPUB, it would be
+    missing from it, and its modern CSS is more than EPUB readers (and epubcheck) take."""
+    if app.builder.name != "epub":
+        return
+    context["script_files"] = []
+    context["css_files"] = [css for css in context.get("css_files", [])
+                            if not str(getattr(css, "filename", css)).startswith(NOT_PACKED_STYLES)]
+
+
+def _publish_epub(app, exception) -> None:
+    """Fix the archive's dates, then put the EPUB next to the web pages."""
+    if exception is not None or app.builder.name != "epub":
+        return
+    epub = Path(app.outdir) / app.config.book_epub_name
+    if not epub.is_file():
+        return
+    normalise_zip(epub)
+    site = Path(app.outdir).parent / "html"
+    if site.is_dir():
+        shutil.copyfile(epub, site / epub.name)
+
+
+def setup(app):
+    app.add_config_value("book_epub_name", "", "env", types=[str])
+    app.connect("config-inited", _epub_settings)
+    app.connect("doctree-read", _epub_link, priority=600)  # after editions' edition line
+    app.connect("doctree-resolved", _only_what_the_edition_holds, priority=600)  # after sphinx-thebe
+    app.connect("html-page-context", _epub_page, priority=990)
+    app.connect("build-finished", _publish_epub)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

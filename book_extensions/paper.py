@@ -1,0 +1,82 @@
+"""The PDF edition as a document: tagged for accessibility, dated by the edition, with
+its tables set for paper.
+
+Registered in ``_config.yml`` (``sphinx: extra_extensions``); it acts on the PDF build
+(sphinx-simplepdf's ``simplepdf`` builder) only:
+
+- WeasyPrint writes the PDF as PDF/UA-1: a tagged PDF (a structure tree that screen
+  readers follow, ``/MarkInfo``) with its title in the XMP metadata. The document's
+  language (``/Lang``) comes from ``<html lang>`` and its bookmarks from the headings:
+  one for every chapter and section.
+- Its creation and modification dates are the edition's date (``book_date``), not the
+  time of the build, and its author the book's editors (``author``).
+- No link in it points into the build folder (``file:///…``): the table of contents
+  heading (``paper_templates/paper-toc.html``) and the data files' download links are
+  plain text.
+- ``paper_static/book-paper.css`` sets tables ragged-right and hyphenated, smaller than
+  the text; tables of :data:`WIDE_TABLE` columns or more get the class ``wide-table``
+  and a smaller size still.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+
+STATIC = Path(__file__).resolve().parent / "paper_static"
+TEMPLATES = Path(__file__).resolve().parent / "paper_templates"
+STYLESHEET = "book-paper.css"
+#: WeasyPrint's own name for PDF/UA-1 (tags on, PDF 1.7, title in the XMP metadata).
+PDF_VARIANT = ["--pdf-variant", "pdf/ua-1"]
+WIDE_TABLE = 6  # columns
+
+
+def _pdf_settings(app, config) -> None:
+    flags = list(getattr(config, "simplepdf_weasyprint_flags", None) or [])
+    if "--pdf-variant" not in flags:
+        config.simplepdf_weasyprint_flags = [*flags, *PDF_VARIANT]
+    # The table of contents without a link to the page itself (paper_templates/).
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    config.simplepdf_sidebars = {"**": ["paper-toc.html"]}
+
+
+def _paper_styles(app) -> None:
+    if app.builder.name == "simplepdf":
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+        app.add_css_file(STYLESHEET)
+
+
+def pdf_metatags(book_date: str, editors: str) -> str:
+    """The ``<meta>`` elements WeasyPrint turns into the PDF's dates and author."""
+    return "".join(f'<meta name="{name}" content="{escape(value)}">\n' for name, value in (
+        ("dcterms.created", book_date), ("dcterms.modified", book_date), ("author", editors)))
+
+
+def _pdf_metadata(app, pagename, templatename, context, doctree) -> None:
+    if app.builder.name == "simplepdf" and pagename == app.config.root_doc:
+        context["metatags"] = context.get("metatags", "") + pdf_metatags(
+            app.config.book_date, app.config.author)
+
+
+def _for_paper(app, doctree, docname) -> None:
+    """Tables of :data:`WIDE_TABLE` columns or more marked as wide; download links (to
+    files next to the web pages, which a PDF would turn into links into the build folder)
+    kept as their text."""
+    if app.builder.name != "simplepdf":
+        return
+    for group in doctree.findall(nodes.tgroup):
+        if group.get("cols", 0) >= WIDE_TABLE and isinstance(group.parent, nodes.table):
+            group.parent["classes"].append("wide-table")
+    for download in list(doctree.findall(addnodes.download_reference)):
+        download.replace_self(download.children)
+
+
+def setup(app):
+    app.connect("config-inited", _pdf_settings)
+    app.connect("builder-inited", _paper_styles)
+    app.connect("html-page-context", _pdf_metadata)
+    app.connect("doctree-resolved", _for_paper)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
