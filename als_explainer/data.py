@@ -211,6 +211,11 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
 
     if not path.exists():
         raise DataError(rel, "file not found")
+    quote = by_name.get(QUOTE_FIELD)
+    if any(f.get("bibtexKey") for f in fields) and not (quote or {}).get("constraints", {}).get("required"):
+        raise DataError("data/datapackage.json", f'dataset "{name}" names sources but does not declare '
+                        f'a required "{QUOTE_FIELD}" field for the words of each row\'s source',
+                        column=QUOTE_FIELD)
     rows = _read_rows(path, rel)
     if not rows:
         raise DataError(rel, "is empty (expected a header row)")

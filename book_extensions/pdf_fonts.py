@@ -1,4 +1,4 @@
-"""The PDF edition's own fonts: ``static/book-pdf-fonts.css`` names each font file, and
+"""The PDF edition's own fonts: ``paper_static/book-pdf-fonts.css`` names each font file, and
 this extension adds that sheet to the PDF build (only there: the web pages never load it)
 and stops the build, naming the Debian package, when a file it names is missing. Without
 the check WeasyPrint would quietly fall back on whatever fonts a machine has, or print
@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 import tinycss2
 
-STYLESHEET = Path(__file__).resolve().parent / "static" / "book-pdf-fonts.css"
+STYLESHEET = Path(__file__).resolve().parent / "paper_static" / "book-pdf-fonts.css"
 PACKAGES = Path(__file__).resolve().parents[1] / "scripts" / "debian-packages.txt"
 
 
@@ -42,10 +42,12 @@ def _use_book_fonts(app) -> None:
         raise FileNotFoundError(
             f"the PDF edition's font {missing[0]} is missing; install the book's Debian packages "
             f"with `bash scripts/system-packages.sh build` (listed in {PACKAGES.name})")
+    # paper_static/ is the PDF's own folder: the site and the EPUB never copy this sheet.
+    if str(STYLESHEET.parent) not in app.config.html_static_path:
+        app.config.html_static_path = [*app.config.html_static_path, str(STYLESHEET.parent)]
     app.add_css_file(STYLESHEET.name)
 
 
 def setup(app):
-    # The sheet sits in book_extensions/static/, which editions.py puts on html_static_path.
     app.connect("builder-inited", _use_book_fonts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

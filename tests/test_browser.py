@@ -387,7 +387,8 @@ def test_search_finds_the_chapter_about_a_term(browser, server, html, term):
 
 
 # Text that reads as code, not as a sentence: a call, an index, an assignment, an import.
-CODE_LIKE = re.compile(r"\w\(\s*[\"'\w]|\.\w+\[|^\s*(import|from)\s|\w\s*=\s*[\w\"'(]", re.MULTILINE)
+# A call is a name followed by "(": statute subsections such as "Rule 41(a)(1)" are not.
+CODE_LIKE = re.compile(r"[A-Za-z_]\(\s*[\"'\w]|\.\w+\[|^\s*(import|from)\s|\w\s*=\s*[\w\"'(]", re.MULTILINE)
 
 
 def search_snippets(browser, server, term: str) -> list[dict]:
@@ -439,6 +440,7 @@ def test_snippet_checker_recognises_code():
     assert CODE_LIKE.search('cases.set_index("id").loc[...]')
     assert CODE_LIKE.search("import pandas as pd")
     assert not CODE_LIKE.search("Steadfast won summary judgment (the court said so) in 2018.")
+    assert not CODE_LIKE.search("a Rule 41(a)(1) dismissal under 17 U.S.C. § 512(c)")
 
 
 # ------------------------------------------------------------------------------ paper

@@ -169,25 +169,18 @@ def test_quote_words_leave_out_the_translation_and_count_unspaced_scripts():
     assert quote_words("Cloudflareに合計") == 3  # one spaced word and three characters (two words)
 
 
-def test_sourced_datasets_that_require_their_sources_words_have_them():
-    """Every dataset whose rows name sources, and the passage each sourced row must carry.
-
-    At merge every sourced dataset should declare ``source_quote`` as required (checked by
-    the coordinator: the jurisdiction and disputes datasets gain it on their own branches).
-    Until then this checks only that each dataset that declares it has a passage in every
-    sourced row, counting the rows directly rather than through the loader's own check.
-    """
+def test_every_sourced_dataset_carries_its_sources_words():
+    """Every dataset whose rows name sources declares the source's words as required, and
+    every sourced row has them (counted from the CSV, not through the loader's own check)."""
     import json
 
     package = json.loads((ROOT / "data/datapackage.json").read_text(encoding="utf-8"))
     sourced = {r["name"]: r for r in package["resources"]
                if any(f.get("bibtexKey") for f in r["schema"]["fields"])}
-    assert {"events", "precedents", "intermediaries", "sites", "site_locations",
-            "reported_figures", "open_questions"} <= set(sourced)
+    assert len(sourced) >= 11, sorted(sourced)
     for name, resource in sourced.items():
         field = next((f for f in resource["schema"]["fields"] if f["name"] == "source_quote"), None)
-        if field is None or not field.get("constraints", {}).get("required"):
-            continue  # listed in the report as still lacking it
+        assert field and field.get("constraints", {}).get("required"), f"{name} does not require source_quote"
         keys = [f["name"] for f in resource["schema"]["fields"] if f.get("bibtexKey")]
         rows = read_rows(ROOT / "data" / resource["path"])
         header, body = rows[0], rows[1:]
@@ -195,3 +188,15 @@ def test_sourced_datasets_that_require_their_sources_words_have_them():
                  if any(cells[header.index(k)].strip() for k in keys)
                  and not cells[header.index("source_quote")].strip()]
         assert not blank, f"{name}: rows {blank} have no source's words"
+
+
+def test_a_sourced_dataset_without_the_field_is_refused(scratch):
+    import json
+
+    path = scratch / "data/datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    events = next(r for r in package["resources"] if r["name"] == "events")
+    next(f for f in events["schema"]["fields"] if f["name"] == "source_quote")["constraints"] = {}
+    path.write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(DataError, match='names sources but does not declare a required "source_quote"'):
+        load("events", scratch)

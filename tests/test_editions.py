@@ -357,7 +357,7 @@ def pdf_readings(pdf, pdf_text) -> dict[str, str]:
 
 
 #: The font families the PDF may embed: those sphinx-simplepdf ships (PyPI, pinned) and those
-#: book_extensions/static/book-pdf-fonts.css names (Debian packages the build installs).
+#: book_extensions/paper_static/book-pdf-fonts.css names (Debian packages the build installs).
 BOOK_FONTS = ("Fira-Sans", "Work-Sans", "monospace", "fontawesome-webfont", "Book-Japanese", "Book-Symbols")
 NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+"
                        r"(?:[\s\d,.]*[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef\d]+)*")

@@ -88,8 +88,11 @@ PROBE_FIELDS = [
     {"name": "value", "type": "integer", "description": "A number.", "constraints": {"required": True}},
     {"name": "source", "type": "string", "description": "Source keys.", "bibtexKey": True,
      "constraints": {"required": True}},
+    {"name": "source_quote", "type": "string", "description": "The source's words.",
+     "constraints": {"required": True}},
 ]
-PROBE_CSV = "id,value,source\nfirst,1,torrentfreak2018settles\nsecond,2,cmu2018settlement\n"
+PROBE_CSV = ("id,value,source,source_quote\nfirst,1,torrentfreak2018settles,Words of the first source.\n"
+             "second,2,cmu2018settlement,Words of the second source.\n")
 
 
 def cold_probe_book(tmp_path) -> Builds:
