@@ -23,6 +23,7 @@ clears the fingerprints with it.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from sphinx.util import logging
@@ -90,7 +91,11 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
             logger.warning(f"figures/{chart}.svg is written by {' and '.join(docnames)}: give each "
                            "chart its own name in publish()", location=docnames[-1])
     store.parent.mkdir(parents=True, exist_ok=True)
-    store.write_text(json.dumps(now, indent=1, sort_keys=True), encoding="utf-8")
+    # Written whole, then renamed: a build reading it meanwhile (the PDF and EPUB editions
+    # may be built at once) never sees half a file.
+    partial = store.with_name(f"{store.name}.{os.getpid()}")
+    partial.write_text(json.dumps(now, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(partial, store)
     return outdated
 
 

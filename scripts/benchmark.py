@@ -14,14 +14,17 @@
    the cold build, and the chapters the build executed (read from jupyter-cache).
 3. Page weight: every page's HTML plus the images and other files it alone loads,
    leaving out the theme's shared assets in ``_static/``. Target: at most 400 KB.
-4. The test command (``bash scripts/test.sh``) timed once, unless ``--skip-tests``.
+4. The editions: the README's PDF and EPUB commands on the built copy (warm cache: the
+   cost is Sphinx's writing and, for the PDF, WeasyPrint's typesetting).
+5. The test command (``bash scripts/test.sh``) timed once, unless ``--skip-tests``.
 
 Targets (the exit status is 1 if one is missed): the parallel cold build takes at most
 0.7 of the serial one; a no-op rebuild executes nothing and takes at most a quarter of
 the cold build; a prose edit executes nothing; a code edit executes exactly the edited
 chapter; a data edit executes exactly the chapters that read the file (cross-checked
 against a scan of the chapters' code for the dataset's name); every page weighs at most
-400 KB; the figures and the sites are identical; the test command passes within 300 s.
+400 KB; the figures and the sites are identical; the PDF edition takes at most 240 s and
+the EPUB edition at most 60 s; the test command passes within 300 s.
 
 Other work on the machine inflates every time measured; compare ratios taken in one
 run, not seconds across runs. The source tree is never touched: everything happens under
@@ -55,6 +58,8 @@ PAGE_BUDGET = 400 * 1024
 PARALLEL_RATIO = 0.7  # cold build with every CPU, as a fraction of BOOK_JOBS=1
 NOOP_RATIO = 0.25
 TEST_BUDGET = 300  # seconds for bash scripts/test.sh
+#: Seconds for each edition on a built site (the README's second and third commands).
+EDITION_BUDGETS = {"simplepdf": 240, "epub": 60}
 EDITED_CHAPTER = "chapters/00-case-at-a-glance"
 EDITED_DATASET = "events"
 EDITED_MODULE = "als_explainer/tables.py"
@@ -110,13 +115,14 @@ def cache_runs(book: Path) -> set[tuple]:
     return {(r.uri, r.hashkey, r.created) for r in get_cache(str(folder)).list_cache_records()}
 
 
-def build(book: Path, **env_extra: str) -> tuple[float, set[str], str]:
-    """A plain ``jupyter-book build`` (as an editor runs it): seconds, chapters executed."""
+def build(book: Path, *options: str, **env_extra: str) -> tuple[float, set[str], str]:
+    """A plain ``jupyter-book build`` (as an editor runs it), or with ``options``: seconds,
+    chapters executed."""
     before = cache_runs(book)
     env = {k: v for k, v in os.environ.items() if k != "BOOK_JOBS"}  # default unless given
     env.update(PYTHONPATH=str(book), **env_extra)
     start = time.perf_counter()
-    result = subprocess.run([JUPYTER_BOOK, "build", str(book)], capture_output=True, text=True,
+    result = subprocess.run([JUPYTER_BOOK, "build", *options, str(book)], capture_output=True, text=True,
                             env=env, timeout=3600)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
@@ -324,6 +330,17 @@ def main() -> int:
             failures.append(f"{name}: executed {sorted(executed)}, expected {sorted(expected)}")
         if name == "no-op" and seconds > cold * NOOP_RATIO:
             failures.append(f"no-op: {seconds:.1f} s is more than a quarter of the cold build")
+
+    for builder, budget in EDITION_BUDGETS.items():
+        seconds, executed, _ = build(book, "-W", "-n", "--keep-going", "--builder", "custom",
+                                     "--custom-builder", builder)
+        results.append({"step": f"{builder} edition", "seconds": round(seconds, 2),
+                        "ratio": round(seconds / cold, 3), "executed": sorted(executed),
+                        "expected": []})
+        if executed:
+            failures.append(f"the {builder} edition ran chapters again: {sorted(executed)}")
+        if seconds > budget:
+            failures.append(f"the {builder} edition took {seconds:.0f} s (budget {budget} s)")
 
     if not args.skip_tests:
         seconds, status = time_test_command()

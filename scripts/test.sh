@@ -12,11 +12,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-python3 -m pip install --quiet -r requirements.txt -r requirements-test.txt
-
 # Debian packages (scripts/debian-packages.txt): the build's (Pango, the PDF's fonts) and the
-# tests' (chromium, pdftotext, ...), only those missing; needs root or sudo then.
-bash scripts/system-packages.sh test
+# tests' (chromium, pdftotext, node, ...), only those missing; needs root or sudo then. On a
+# new machine that is a minute of downloads, so it runs while pip installs Python's
+# packages (the two share nothing); npm needs node from it, so npm waits for it.
+apt_log=$(mktemp)
+bash scripts/system-packages.sh test >"$apt_log" 2>&1 &
+apt=$!
+python3 -m pip install --quiet -r requirements.txt -r requirements-test.txt
+if ! wait "$apt"; then
+  cat "$apt_log" >&2
+  echo "scripts/test.sh: installing the Debian packages failed (above)." >&2
+  exit 1
+fi
+cat "$apt_log" >&2
+rm -f "$apt_log"
 
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -275,16 +276,16 @@ def source_digests(book: Path) -> dict[str, str]:
 
 def make_shared_build(folder: Path) -> None:
     """Fresh checkout, venv inside it, the README's build command with that venv active,
-    offline: first the Debian packages' check, then the site, then the PDF edition, then
-    the EPUB edition, as the README chains them. Fontconfig sees only the fonts of
-    tests/fonts.conf, and the dynamic loader logs every library and program each process
-    loads into ``ld/`` (LD_DEBUG=files), for tests/test_system_packages.py.
+    offline: first the Debian packages' check, then the site, then the PDF and EPUB
+    editions (the README chains them; here they run side by side). Fontconfig sees only
+    the fonts of tests/fonts.conf, and the dynamic loader logs every library and program
+    each process loads into ``ld/`` (LD_DEBUG=files), for tests/test_system_packages.py.
 
     Writes ``book/``, ``sources.json`` (before the build), ``build.log`` and then
     ``result.json`` once the site is built (its appearance says so: the tests of the site
-    start), then ``pdf.log`` and ``pdf.json`` once the PDF edition is (or is not: a
-    failed site build leaves the PDF unbuilt, as ``&&`` does), then ``epub.log`` and
-    ``epub.json`` for the EPUB edition."""
+    start), then, for the PDF and the EPUB edition, which are built side by side,
+    ``pdf.log``/``pdf.json`` and ``epub.log``/``epub.json`` as each is done (or is not: a
+    failed site build leaves both unbuilt, as ``&&`` does)."""
     returncode, start, book, env = -1, time.perf_counter(), None, None
     try:
         book = fresh_checkout(folder / "book")
@@ -301,16 +302,23 @@ def make_shared_build(folder: Path) -> None:
     except Exception:
         _log_failure(folder / "build.log")
     _write_result(folder / "result.json", returncode, start)
-    previous = folder / "result.json"
-    for name, command in (("pdf", README_PDF), ("epub", README_EPUB)):
+    site_built = book is not None and env is not None and returncode == 0
+
+    def edition(name: str, command: str) -> None:
         returncode, start = -1, time.perf_counter()
         try:
-            if book is not None and env is not None and _read_result(previous) == 0:
+            if site_built:
                 returncode = _readme_step(command, book, env, folder / f"{name}.log")
         except Exception:
             _log_failure(folder / f"{name}.log")
-        previous = folder / f"{name}.json"
-        _write_result(previous, returncode, start)
+        _write_result(folder / f"{name}.json", returncode, start)
+
+    # The two editions side by side: each reads the site build's pickled environment and
+    # cached runs and writes its own folder (_build/simplepdf, _build/epub), so neither
+    # waits for the other, and the EPUB's tests run while the PDF is typeset.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for result in [pool.submit(edition, "pdf", README_PDF), pool.submit(edition, "epub", README_EPUB)]:
+            result.result()
 
 
 def _readme_step(command: str, book: Path, env: dict, log: Path) -> int:
@@ -334,10 +342,6 @@ def _write_result(result: Path, returncode: int, start: float) -> None:
     result.with_suffix(".tmp").write_text(json.dumps(
         {"returncode": returncode, "seconds": round(time.perf_counter() - start, 1)}), encoding="utf-8")
     os.replace(result.with_suffix(".tmp"), result)
-
-
-def _read_result(result: Path) -> int:
-    return json.loads(result.read_text(encoding="utf-8"))["returncode"]
 
 
 if __name__ == "__main__":

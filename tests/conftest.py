@@ -8,7 +8,7 @@
 - ``shared_pdf`` (session): the README's second command, the PDF edition, run in the same
   checkout after the site (its exit status, seconds and log).
 - ``shared_epub`` (session): the README's third command, the EPUB edition, run in the same
-  checkout after the PDF (its exit status, seconds and log).
+  checkout beside the PDF (its exit status, seconds and log).
 
 The shared build is the README followed to the letter: a fresh clone of the repository
 (plus uncommitted edits), a ``.venv/`` made inside it as the README says, the README's
@@ -112,10 +112,16 @@ def _run_root(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+#: How much the test processes give way to the shared build (os.nice): every test that
+#: needs the site waits for it, so it goes first; the tests that need no build use the
+#: CPU time it leaves.
+GIVE_WAY = 5
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _start_shared_build(request, tmp_path_factory):
     """Start the shared build in the background as soon as a worker that has tests
-    needing it starts, unless another worker already did."""
+    needing it starts, unless another worker already did; then let it go first."""
     if not any(SHARED_FIXTURES & set(item.fixturenames) for item in request.session.items):
         yield
         return
@@ -123,12 +129,14 @@ def _start_shared_build(request, tmp_path_factory):
     try:
         folder.mkdir()  # atomic: exactly one worker gets to start the build
     except FileExistsError:
+        os.nice(GIVE_WAY)
         yield
         return
     with open(folder / "runner.log", "w", encoding="utf-8") as runner_log:
         process = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("book_builds.py")), "shared-build",
              str(folder)], stdout=runner_log, stderr=subprocess.STDOUT, start_new_session=True)
+    os.nice(GIVE_WAY)  # after the start: the build keeps this process's priority
     yield
     # Other workers may still be waiting for it: let it finish, unless the run is stopping
     # (then stop the whole process group: the runner, the build and its kernels).
@@ -189,7 +197,7 @@ def shared_pdf(built_book) -> SharedBuild:
 @pytest.fixture(scope="session")
 def shared_epub(built_book) -> SharedBuild:
     """The README's third build command (the EPUB edition), run by the shared build in the
-    same checkout after the PDF; its outcome and log."""
+    same checkout beside the PDF; its outcome and log."""
     folder = built_book.parent
     outcome = _wait_for(folder / "epub.json")
     return SharedBuild(book=built_book, returncode=outcome["returncode"], seconds=outcome["seconds"],
