@@ -37,7 +37,11 @@ rm -f "$apt_log"
 # this one process. The shared strict build starts once, in the background; each page is
 # opened in the browser once per run, whichever worker asks first
 # (tests/browser_support.py, visit_once).
-jobs=(-n "${TEST_JOBS:-$(( $(nproc) + 1 ))}")
+# Tests go to the workers one at a time, in that order, to whichever is free (loadgroup,
+# no reordering): xdist's default hands each worker a run of ~80 tests at the start, which
+# queued every test that builds a book of its own behind one worker. Tests that share an
+# expensive module fixture name one xdist_group, so they still run together.
+jobs=(-n "${TEST_JOBS:-$(( $(nproc) + 1 ))}" --dist loadgroup --no-loadscope-reorder)
 
 status=0
 ruff check --quiet .   # lint first: a ruff finding fails the test command (pyproject.toml)

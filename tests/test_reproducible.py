@@ -18,6 +18,9 @@ from book_extensions.reproducible import differences, tree_digests
 
 from book_builds import build, output, scratch_book, set_toc, write_chapter
 
+# Both tests read the module's two builds: one worker builds them, once.
+pytestmark = pytest.mark.xdist_group("reproducible")
+
 PROBE = "chapters/zz-reproducible"
 PROBE_BODY = """
 # A chapter for the reproducibility test
