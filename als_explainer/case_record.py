@@ -143,7 +143,7 @@ def case_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
 # --------------------------------------------------------------------------- numbers
 
 
-def numbers(record: CaseRecord | None = None) -> dict:
+def numbers(record: CaseRecord | None = None, root: Path | None = None) -> dict:
     """Every number (and date label) the Part I pages quote, ready to glue.
 
     ``n_events`` steps in the case and its appeal, ``n_rulings`` of them decisions of a
@@ -155,8 +155,9 @@ def numbers(record: CaseRecord | None = None) -> dict:
     (the prose explains that span in particular, so another row becoming wider is an
     error). ``n_sites`` sites are named, ``n_juicyads_sites`` of them in the JuicyAds ruling.
     ``n_open`` points of the record are contested or unknown (the record page lists them).
+    The ``card_*`` entries are the landing page's case card, from :func:`card`.
     """
-    record = record or load()
+    record = record or load(root)
     events, sites = record.events, record.sites
     by_id = events.set_index("id")
     start, end = case_span(events)
@@ -179,6 +180,7 @@ def numbers(record: CaseRecord | None = None) -> dict:
         "n_sites": len(sites),
         "n_juicyads_sites": int((sites["named_as"] == "named-in-juicyads-ruling").sum()),
         "n_open": len(record.open_questions),
+        **{f"card_{name}": value for name, value in card(record, root).items()},
     }
 
 
