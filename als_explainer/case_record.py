@@ -15,6 +15,7 @@ stage by stage, from the same rows.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,7 +143,7 @@ def case_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
 # --------------------------------------------------------------------------- numbers
 
 
-def numbers(record: CaseRecord | None = None) -> dict:
+def numbers(record: CaseRecord | None = None, root: Path | None = None) -> dict:
     """Every number (and date label) the Part I pages quote, ready to glue.
 
     ``n_events`` steps in the case and its appeal, ``n_rulings`` of them decisions of a
@@ -154,8 +155,9 @@ def numbers(record: CaseRecord | None = None) -> dict:
     (the prose explains that span in particular, so another row becoming wider is an
     error). ``n_sites`` sites are named, ``n_juicyads_sites`` of them in the JuicyAds ruling.
     ``n_open`` points of the record are contested or unknown (the record page lists them).
+    The ``card_*`` entries are the landing page's case card, from :func:`card`.
     """
-    record = record or load()
+    record = record or load(root)
     events, sites = record.events, record.sites
     by_id = events.set_index("id")
     start, end = case_span(events)
@@ -178,7 +180,70 @@ def numbers(record: CaseRecord | None = None) -> dict:
         "n_sites": len(sites),
         "n_juicyads_sites": int((sites["named_as"] == "named-in-juicyads-ruling").sum()),
         "n_open": len(record.open_questions),
+        **{f"card_{name}": value for name, value in card(record, root).items()},
     }
+
+
+# --------------------------------------------------------------------------- the case card
+
+#: The rows the landing page's case card reads: the dispute (court, judge, parties,
+#: outcome) and the decision whose citation is the docket number.
+CARD_DISPUTE, CARD_DECISION = "als-scan-v-cloudflare", "alsscan-2018"
+_COURT_AND_JUDGE = re.compile(r"^(?P<court>.+?) \(Judge (?P<judge>[^()]+)\)$")
+_DOCKET = re.compile(r"^(?P<number>No\. \S+) \((?P<court>[^()]+)\)$")
+
+
+def card(record: CaseRecord | None = None, root: Path | None = None) -> dict[str, str]:
+    """The facts of the landing page's case card, each read from one dataset row.
+
+    Court and judge come from the dispute's ``court`` ("<court> (Judge <name>)"), the
+    docket number from the decision's ``citation`` ("No. <number> (<court>)"), plaintiff
+    and defendant from the dispute's case name, the other defendants from the
+    intermediaries dataset, the filing and ending dates from the complaint and the
+    stipulation in the events dataset, and how it ended from the dispute's ``outcome``.
+    A row not in that shape raises :class:`DataError` naming the file, row and column.
+    """
+    record = record or load(root)
+    disputes = data.load("cloudflare_disputes", root=root)
+    decisions = data.load("precedents", root=root)
+    dispute = _row(disputes, CARD_DISPUTE)
+    decision = _row(decisions, CARD_DECISION)
+    court = _shaped(disputes, dispute, "court", _COURT_AND_JUDGE, "<court> (Judge <name>)")
+    docket = _shaped(decisions, decision, "citation", _DOCKET, "No. <number> (<court>)")
+    plaintiff, _, defendant = dispute["case"].partition(" v. ")
+    if not defendant:
+        raise DataError(disputes.attrs["path"], f'"{dispute["case"]}" is not "<plaintiff> v. '
+                        '<defendant>"', row=dispute.name, column="case")
+    others = record.intermediaries[record.intermediaries["id"] != "cloudflare"]
+    by_id = record.events.set_index("id")
+    return {
+        "court": court["court"],
+        "judge": court["judge"],
+        "case_number": docket["number"],
+        "plaintiff": plaintiff,
+        "defendant": defendant,
+        "also_sued": "; ".join(others["name"]),
+        "filed": when(by_id.loc["complaint-2016"]),
+        "ended": when(by_id.loc["stipulation-2018"]),
+        "how_it_ended": dispute["outcome"],
+    }
+
+
+def _row(frame: pd.DataFrame, ident: str) -> pd.Series:
+    found = frame[frame["id"] == ident]
+    if found.empty:
+        raise DataError(frame.attrs["path"], f'has no row "{ident}", which the case card reads',
+                        column="id")
+    return found.iloc[0]
+
+
+def _shaped(frame: pd.DataFrame, row: pd.Series, column: str, shape: re.Pattern,
+            described: str) -> dict[str, str]:
+    match = shape.match(row[column])
+    if not match:
+        raise DataError(frame.attrs["path"], f'"{row[column]}" is not "{described}", the shape '
+                        "the case card reads", row=row.name, column=column)
+    return match.groupdict()
 
 
 # --------------------------------------------------------------------------- tables

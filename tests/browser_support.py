@@ -195,6 +195,8 @@ class PageReport:
     dark_figures: list[dict] = field(default_factory=list)
     phone_menu: dict = field(default_factory=dict)
     tall_rows: list[str] = field(default_factory=list)
+    paragraphs: list[dict] = field(default_factory=list)
+    case_card: dict | None = None
     clipped_tables: list[str] = field(default_factory=list)
     zoom: list[dict] = field(default_factory=list)
 
@@ -334,6 +336,25 @@ TALL_ROWS = r"""
   .map(([row, h]) => `a row ${Math.round(h)} px tall: "${row.textContent.trim().replace(/\s+/g, " ").slice(0, 60)}"`)
 """
 
+# The article's paragraphs as a phone lays them out: how many lines each runs to (its
+# height over its line height) and its first words. Table cells and captions are not
+# paragraphs of the text.
+PARAGRAPH_LINES = r"""
+() => Array.from(document.querySelectorAll(".bd-article p"))
+  .filter(p => p.offsetParent !== null && !p.closest("table, figcaption, .caption"))
+  .map(p => { const s = getComputedStyle(p);
+    const line = parseFloat(s.lineHeight) || 1.2 * parseFloat(s.fontSize);
+    return {lines: Math.round(p.getBoundingClientRect().height / line),
+            text: p.textContent.trim().replace(/\s+/g, " ").slice(0, 60)}; })
+"""
+
+# The landing page's case card: where it ends on the page, and the fields it gives.
+CASE_CARD = r"""
+() => { const card = document.querySelector(".bd-article .case-card"); if (!card) return null;
+  return {bottom: card.getBoundingClientRect().bottom + window.scrollY,
+          fields: Array.from(card.querySelectorAll("dt"), dt => dt.textContent.trim())}; }
+"""
+
 # What is painted on top at the centre of an element (a tooltip left over, say).
 ON_TOP = """
 (sel) => { const el = document.querySelector(sel); if (!el) return null;
@@ -460,6 +481,8 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         page.goto(url, wait_until="load")
         report.overflow = page.evaluate(OVERFLOW)
         report.tall_rows = page.evaluate(TALL_ROWS, PHONE["height"])
+        report.paragraphs = page.evaluate(PARAGRAPH_LINES)
+        report.case_card = page.evaluate(CASE_CARD)
         report.phone_menu = tap_menus(page)
         report.zoom += open_charts(page, phone=True)
     finally:

@@ -37,7 +37,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import DESKTOP, missing_tools, visit_once
+from browser_support import DESKTOP, PHONE, missing_tools, visit_once
 from conftest import page_source, toc_files
 from system_tools import tool
 
@@ -270,6 +270,26 @@ def test_phone_menu_buttons_open_the_sidebars(reports, page):
 def test_some_pages_have_page_contents_to_open(reports):
     assert any(reports(p).phone_menu["secondary"] for p in PAGES), (
         "no page has a page-contents button, so its test checked nothing")
+
+
+def test_no_more_than_one_paragraph_in_twenty_runs_past_fifteen_lines_on_a_phone(reports):
+    counted = {page: reports(page).paragraphs for page in PAGES}
+    total = sum(len(paragraphs) for paragraphs in counted.values())
+    long = [f'{page}: {p["lines"]} lines: "{p["text"]}"'
+            for page, paragraphs in counted.items() for p in paragraphs if p["lines"] > 15]
+    assert total > 500, f"only {total} paragraphs measured: the measurement is broken"
+    assert len(long) * 20 <= total, (
+        f"{len(long)} of {total} paragraphs run past 15 lines at 390 px:{lines(long)}")
+
+
+def test_the_landing_page_opens_with_the_case_card_on_a_phone(reports):
+    card = reports(PAGES[0]).case_card
+    assert card, f"{PAGES[0]}: no case card"
+    assert card["fields"] == ["Court", "Parties", "Filed", "Ended", "How it ended",
+                              "Why it matters"], card["fields"]
+    assert card["bottom"] <= PHONE["height"], (
+        f"{PAGES[0]}: the case card ends at {card['bottom']:.0f} px, below a phone's first "
+        f"screen ({PHONE['height']} px)")
 
 
 @pytest.mark.parametrize("page", PAGES)

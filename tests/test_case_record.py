@@ -18,6 +18,7 @@ from als_explainer.case_record import (
     outcome_figure,
     when,
 )
+from als_explainer.case_record import card as case_card
 from als_explainer.charts import house_style
 from als_explainer.data import DataError, load
 
@@ -189,3 +190,32 @@ def test_timeline_labels_never_run_together():
     overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
     assert not overlaps, f"{len(overlaps)} pairs of event labels overlap"
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- the case card
+
+
+def test_case_card_gives_the_record_of_the_case():
+    card = case_card(root=ROOT)
+    assert card["court"] == "U.S. District Court, C.D. Cal."
+    assert card["judge"] == "George H. Wu"
+    assert card["case_number"] == "No. 2:16-cv-05051-GW-AFM"
+    assert (card["plaintiff"], card["defendant"]) == ("ALS Scan, Inc.", "Cloudflare, Inc.")
+    assert "Cloudflare" not in card["also_sued"] and "Steadfast Networks, LLC" in card["also_sued"]
+    # As precise as the sources, and a settlement told as a dismissal, never a verdict.
+    assert card["filed"] == "July 2016"
+    assert card["ended"] == "between April 2018 and June 2018"
+    assert card["how_it_ended"].startswith("Dismissed without prejudice by joint stipulation")
+
+
+def test_case_card_refuses_a_court_without_its_judge(scratch):
+    row = edit(scratch / "data/cloudflare_disputes.csv", "als-scan-v-cloudflare", "court",
+               "U.S. District Court, C.D. Cal.")
+    expect(lambda: case_card(root=scratch), "data/cloudflare_disputes.csv", row, "court",
+           "(Judge <name>)")
+
+
+def test_case_card_refuses_a_citation_that_is_not_a_docket_number(scratch):
+    row = edit(scratch / "data/precedents.csv", "alsscan-2018", "citation", "2018 WL 1234")
+    expect(lambda: case_card(root=scratch), "data/precedents.csv", row, "citation",
+           "No. <number>")
