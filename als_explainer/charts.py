@@ -9,6 +9,7 @@ build (fixed hash salt, no timestamp) and returns both for the page, where the c
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -231,6 +232,12 @@ class Chart:
 Drawing = Callable[[bool], object]
 
 
+def drawing(function, *args, **kwargs) -> Drawing:
+    """The chart ``function(*args, **kwargs, phone=...)`` draws, for :func:`publish` to
+    draw once per screen: ``publish(drawing(glance_figure, events), "case-at-a-glance")``."""
+    return functools.partial(function, *args, **kwargs)
+
+
 def _write(name: str, data: bytes) -> None:
     path = figures_dir() / name
     if not path.exists() or path.read_bytes() != data:  # leave unchanged files alone
@@ -242,21 +249,21 @@ def publish(chart, name: str, phone: bool = True) -> Chart:
     and return both renderings for the page.
 
     ``chart`` is a finished figure, whose phone rendering is the same figure laid out
-    again by :func:`for_phone`, or a :data:`Drawing` for charts that change shape on a
+    again by :func:`for_phone`, or a :func:`drawing` for charts that change shape on a
     phone. A phone rendering with text smaller than :data:`PHONE_MIN_TEXT` is refused.
     ``phone=False`` publishes the desktop rendering alone, for a hand-placed diagram
     not yet drawn for a phone (phones then show it shrunk, and open it full size).
     """
     if not name or "/" in name or name.startswith("fig-") or name.endswith(".phone"):
         raise ValueError(f'chart name "{name}" should be a plain slug such as "case-timeline"')
-    fig = chart(False) if callable(chart) else chart
+    fig = chart(phone=False) if callable(chart) else chart
     desktop, column = svg_bytes(fig), label_column(fig)
     _write(f"{name}.svg", desktop)
     if not phone:
         plt.close(fig)
         (figures_dir() / f"{name}.phone.svg").unlink(missing_ok=True)
         return Chart(desktop, None, column)
-    phone_fig = chart(True) if callable(chart) else for_phone(fig)
+    phone_fig = chart(phone=True) if callable(chart) else for_phone(fig)
     smallest = smallest_text(phone_fig)
     if smallest < PHONE_MIN_TEXT:
         raise ValueError(f'chart "{name}": its phone rendering has text at {smallest:g} pt, '

@@ -49,7 +49,7 @@ def build(tmp_path: Path, rootdir: Path, builder: str, phone: bool = True) -> Pa
     src = tmp_path / builder
     shutil.copytree(rootdir / "test-charts", src)
     with charts.house_style():
-        shown = charts.publish(draw, "bars", phone=phone)
+        shown = charts.publish(charts.drawing(draw), "bars", phone=phone)
     nbformat.write(notebook(shown), src / "chart.ipynb")
     app = SphinxTestApp(builder, srcdir=src)
     try:

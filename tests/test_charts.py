@@ -70,13 +70,13 @@ def test_phone_rendering_is_drawn_at_phone_width_with_readable_text(tmp_path, mo
 def test_publish_refuses_a_phone_rendering_with_small_text(tmp_path, monkeypatch):
     monkeypatch.setenv("ALS_BOOK_ROOT", str(tmp_path))
 
-    def tiny(phone):
+    def tiny(phone: bool):
         fig, ax = plt.subplots(figsize=(charts.PHONE_WIDTH if phone else 7, 3))
         ax.text(0.5, 0.5, "tiny", fontsize=charts.PHONE_MIN_TEXT - 1)
         return fig
 
     with pytest.raises(ValueError, match="phone rendering has text at"):
-        charts.publish(tiny, "tiny-chart")
+        charts.publish(charts.drawing(tiny), "tiny-chart")
 
 
 def test_publish_without_phone_gives_the_desktop_image_alone(tmp_path, monkeypatch):
