@@ -31,10 +31,11 @@ _EXPORTS = {
     "load": "data",
     "PALETTE": "charts",
     "publish": "charts",
+    "drawing": "charts",
     "use_house_style": "charts",
 }
 
-__all__ = ["DataError", "PALETTE", "load", "publish", "use_house_style"]
+__all__ = ["DataError", "PALETTE", "drawing", "load", "publish", "use_house_style"]
 
 
 def __getattr__(name: str):

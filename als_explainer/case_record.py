@@ -26,7 +26,7 @@ from IPython.display import Markdown
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from . import data
-from .charts import PALETTE, place_number_labels, timeline, tint
+from .charts import PALETTE, PHONE_MIN_TEXT, PHONE_WIDTH, place_number_labels, timeline, tint
 from .data import DataError, is_blank
 from .tables import cited_table
 
@@ -259,7 +259,7 @@ def sites_table(sites: pd.DataFrame) -> Markdown:
 # --------------------------------------------------------------------------- the timeline
 
 
-def case_timeline(ax, events: pd.DataFrame):
+def case_timeline(ax, events: pd.DataFrame, vertical: bool = False):
     """The case in time, one lane per defendant, each event labelled with its number.
 
     ``events`` comes from :func:`load` (date order, numbered). Returns the legend
@@ -267,7 +267,7 @@ def case_timeline(ax, events: pd.DataFrame):
     """
     return timeline(ax, events, lane="concerns", colours=DEFENDANT_COLOURS,
                     lane_order=list(DEFENDANT_LABELS), lane_labels=DEFENDANT_LABELS,
-                    label="number")
+                    label="number", vertical=vertical, spread=True)
 
 
 # --------------------------------------------------------------------------- the ladder
@@ -290,15 +290,70 @@ def event_ladder(ax, events: pd.DataFrame, colours: dict[str, str] | None = None
     return handles
 
 
-def glance_figure(events: pd.DataFrame):
+#: A gap between events longer than this is cut out of the glance timeline (a broken axis).
+LONG_GAP = pd.Timedelta(days=365)
+
+
+def glance_figure(events: pd.DataFrame, phone: bool = False):
     """The case at a glance: one lane per defendant, each event numbered as in the table
-    next to it. ``events`` comes from :func:`in_date_order`."""
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    handles = case_timeline(ax, events)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
-    ax.set_xlabel("")
-    place_number_labels(ax)
+    next to it. ``events`` comes from :func:`in_date_order`. For a ``phone`` the lanes
+    are columns and time runs down the page.
+
+    A stretch of more than :data:`LONG_GAP` with no event (the two years before the
+    Steadfast appeal) is cut out: the later events get a short axis of their own after a
+    break mark, so the case itself fills the chart.
+    """
+    middle = (events["date_start"] + (events["date_end"] - events["date_start"]) / 2).sort_values()
+    gaps = middle.diff()
+    cut = gaps.idxmax() if gaps.max() > LONG_GAP else None
+    panels = 1 if cut is None else 2
+    ratios = [9, 1] if panels == 2 else [1]
+    if phone:
+        fig, axes = plt.subplots(panels, 1, figsize=(PHONE_WIDTH, 6.6), layout="constrained",
+                                 height_ratios=ratios, squeeze=False)
+    else:
+        fig, axes = plt.subplots(1, panels, figsize=(8, 3.6), width_ratios=ratios, sharey=True,
+                                 squeeze=False, gridspec_kw={"wspace": 0.04})
+    axes = list(axes.flat)
+    for ax in axes:
+        handles = case_timeline(ax, events, vertical=phone)
+    if cut is not None:
+        _break_time(axes[0], axes[1], middle[middle < middle[cut]], middle[middle >= middle[cut]], phone)
+    if phone:
+        fig.legend(handles=handles, loc="outside lower left", ncols=1, fontsize=PHONE_MIN_TEXT)
+    else:
+        axes[0].legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
+    for ax in axes:
+        ax.set_xlabel("")
+        place_number_labels(ax)
     return fig
+
+
+def _break_time(early, late, before: pd.Series, after: pd.Series, vertical: bool) -> None:
+    """Show ``before`` on ``early`` and ``after`` on ``late``, with a break mark between."""
+    pad = pd.Timedelta(days=75)
+    limits = ((before.min() - pad, before.max() + 2 * pad), (after.min() - pad, after.max() + pad))
+    for ax, (first, last) in zip((early, late), limits):
+        if vertical:
+            ax.set_ylim(last, first)  # time runs down
+        else:
+            ax.set_xlim(first, last)
+    years = sorted({d.year for d in after})
+    ticks = [pd.Timestamp(year=y, month=7, day=1) for y in years]
+    if vertical:
+        late.set_yticks(ticks, [str(y) for y in years])
+        late.spines["top"].set_visible(False)
+        late.tick_params(axis="x", top=False, labeltop=False)
+        mark = {"x": 0, "y": 1, "transform": late.transAxes}
+    else:
+        late.set_xticks(ticks, [str(y) for y in years])
+        late.spines["left"].set_visible(False)
+        late.tick_params(axis="y", left=False, labelleft=False)
+        mark = {"x": 0, "y": 0, "transform": late.transAxes}
+    late.text(s="//", ha="center", va="center", fontsize=PHONE_MIN_TEXT, color="#333333",
+              rotation=90 if vertical else 0, **mark)
+
+
 
 
 # --------------------------------------------------------------------------- the grid

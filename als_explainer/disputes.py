@@ -31,7 +31,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import data
-from .charts import PALETTE, place_number_labels, precision_handles, timeline
+from .charts import (
+    PALETTE,
+    PHONE_MIN_TEXT,
+    PHONE_WIDTH,
+    place_number_labels,
+    precision_handles,
+    timeline,
+)
 from .data import DataError, is_blank
 from .tables import cited_table
 
@@ -398,7 +405,8 @@ def lane_label(dispute: pd.Series) -> str:
 
 
 def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
-                  highlight: str | None = "als-scan-v-cloudflare") -> list:
+                  highlight: str | None = "als-scan-v-cloudflare", vertical: bool = False,
+                  numbered: pd.DataFrame | None = None, key: bool = True) -> list:
     """Every step, one lane per dispute (US first, then foreign), coloured by result.
 
     Markers keep the house timeline's precision code (filled = exact day, hollow =
@@ -406,38 +414,59 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     resolution date, a pale band marks the span that date allows. Returns legend
     handles: results first, then precisions, all in one key below the axes.
     """
-    frame = numbered_events(events, disputes)
+    frame = numbered_events(events, disputes) if numbered is None else numbered
+    frame = frame[frame["dispute"].isin(disputes["id"])]
     order = list(disputes.sort_values("foreign_law", kind="stable")["id"])
     labels = {d["id"]: lane_label(d) for _, d in disputes.iterrows()}
     for result, (_, colour) in RESULTS.items():
         subset = frame[frame["result"] == result]
         if not subset.empty:  # the house timeline colours by lane, so draw one result at a time
             timeline(ax, subset, lane="dispute", colours={d: colour for d in order},
-                     lane_order=order, lane_labels=labels, label="number")
+                     lane_order=order, lane_labels=labels, label="number", vertical=vertical)
     handles = [Line2D([], [], marker="o", color=colour, linestyle="none", markersize=7,
                       label=name)
                for key, (name, colour) in RESULTS.items() if key in set(frame["result"])]
-    if highlight is not None:
+    if highlight is not None and highlight in set(disputes["id"]):
         row = disputes.set_index("id").loc[highlight]
         if not is_blank(row["resolved"]):
-            ax.axvspan(row["resolved_start"], row["resolved_end"] + pd.Timedelta(days=1),
-                       color=PALETTE["grey"], alpha=0.18, linewidth=0)
+            span = (row["resolved_start"], row["resolved_end"] + pd.Timedelta(days=1))
+            (ax.axhspan if vertical else ax.axvspan)(*span, color=PALETTE["grey"], alpha=0.18, linewidth=0)
             handles.append(Patch(facecolor=PALETTE["grey"], alpha=0.35,
                                  label=f"{row['short_name']} ends ({row['resolved_label']})"))
     us_lanes = int((disputes["foreign_law"] == "no").sum())
     if 0 < us_lanes < len(order):
-        ax.axhline(len(order) - us_lanes - 0.5, color="#333333", linewidth=0.8, linestyle="--")
+        if vertical:
+            ax.axvline(us_lanes - 0.5, color="#333333", linewidth=0.8, linestyle="--")
+        else:
+            ax.axhline(len(order) - us_lanes - 0.5, color="#333333", linewidth=0.8, linestyle="--")
     place_number_labels(ax)
     # One key, below the axes, where it cannot cover a marker or a number.
     handles += precision_handles(frame["date_precision"])
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), fontsize=8.5,
-              ncol=3)
+    if not key:
+        return handles
+    if vertical:
+        ax.figure.legend(handles=handles, loc="outside lower left", fontsize=PHONE_MIN_TEXT, ncols=1)
+    else:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), fontsize=8.5,
+                  ncol=3)
     return handles
 
 
 def timeline_figure(events: pd.DataFrame, disputes: pd.DataFrame,
-                    highlight: str | None = "als-scan-v-cloudflare"):
-    """The "what happened next" chart: :func:`draw_timeline` on a figure of its own."""
+                    highlight: str | None = "als-scan-v-cloudflare", phone: bool = False):
+    """The "what happened next" chart: :func:`draw_timeline` on a figure of its own
+    (for a ``phone``, lanes as columns and time running down the page)."""
+    if phone:  # US disputes, then foreign ones: two timelines down the page, lanes wide enough
+        numbered = numbered_events(events, disputes)  # numbers as in the table, over all disputes
+        parts = [disputes[disputes["foreign_law"] == "no"], disputes[disputes["foreign_law"] != "no"]]
+        fig, axes = plt.subplots(2, 1, figsize=(PHONE_WIDTH, 12), layout="constrained", sharey=True)
+        handles = {}
+        for ax, part in zip(axes, parts):
+            for handle in draw_timeline(ax, events, part, highlight=highlight, vertical=True,
+                                        numbered=numbered, key=False):
+                handles.setdefault(handle.get_label(), handle)
+        fig.legend(handles=list(handles.values()), loc="outside lower left", fontsize=PHONE_MIN_TEXT, ncols=1)
+        return fig
     fig, ax = plt.subplots(figsize=(9, 5.8))
     draw_timeline(ax, events, disputes, highlight=highlight)
     return fig

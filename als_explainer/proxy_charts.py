@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .charts import PALETTE
+from .charts import PALETTE, PHONE_MIN_TEXT, PHONE_WIDTH
 from .proxy_model import RESPONSES, Assumptions
 
 PATH_COLOURS = {"direct": PALETTE["orange"], "proxied": PALETTE["blue"]}
@@ -22,9 +22,23 @@ def _ms(value, _pos=None) -> str:
     return f"{value:,.0f}"
 
 
-def latency_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
-    """Left: share of requests answered within x ms. Right: median per region of readers."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), width_ratios=[1.25, 1])
+def _panels(phone: bool, size: tuple[float, float], ratios: list[float]):
+    """Two panels side by side, or, for a ``phone``, one above the other."""
+    if phone:
+        return plt.subplots(2, 1, figsize=(PHONE_WIDTH, 6.6), layout="constrained")
+    return plt.subplots(1, 2, figsize=size, width_ratios=ratios, layout="constrained")
+
+
+def _key_below(fig, ax, phone: bool) -> None:
+    """The key to the two paths, below the panels, where it covers no curve."""
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1 if phone else 2,
+               fontsize=PHONE_MIN_TEXT if phone else 8.5)
+
+
+def latency_figure(direct: pd.DataFrame, proxied: pd.DataFrame, phone: bool = False):
+    """Left (top, on a ``phone``): share of requests answered within x ms. Right (below):
+    median per region of readers. The key sits under both panels."""
+    fig, (left, right) = _panels(phone, (9, 3.9), [1.25, 1])
     for key, run in (("direct", direct), ("proxied", proxied)):
         # The distribution at 160 evenly spaced shares: the same curve to the eye as one
         # step per request, at a fraction of the SVG's weight.
@@ -36,7 +50,8 @@ def latency_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
     left.yaxis.set_major_formatter(PercentFormatter(1.0))
     left.set_xlabel("time to receive a file (ms, log scale)")
     left.set_ylabel("share of requests answered")
-    left.legend(loc="lower right", fontsize=8.5)
+    left.set_ylim(0, 1.02)
+    _key_below(fig, left, phone)
 
     medians = pd.DataFrame({
         key: run[run["served"]].groupby("region", observed=True)["latency_ms"].median()
@@ -52,13 +67,13 @@ def latency_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
     right.xaxis.set_major_formatter(FuncFormatter(_ms))
     right.set_xlim(0, None)
     right.grid(axis="y", visible=False)
-    fig.tight_layout()
     return fig
 
 
-def origin_load_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
-    """Left: requests reaching the origin per hour. Right: cache hit ratio per region."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), width_ratios=[1.3, 1])
+def origin_load_figure(direct: pd.DataFrame, proxied: pd.DataFrame, phone: bool = False):
+    """Left (top, on a ``phone``): requests reaching the origin per hour. Right (below):
+    cache hit ratio per region. The key sits under both panels."""
+    fig, (left, right) = _panels(phone, (9, 3.7), [1.3, 1])
     for key, run in (("direct", direct), ("proxied", proxied)):
         per_hour = run.loc[run["reached_origin"], "time_h"].floordiv(1).value_counts().sort_index()
         hours = np.arange(int(np.ceil(run["time_h"].max())))
@@ -67,7 +82,7 @@ def origin_load_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
     left.set_xlabel("hour of the simulation")
     left.set_ylabel("requests reaching the origin")
     left.set_ylim(0, None)
-    left.legend(loc="center right", fontsize=8.5)
+    _key_below(fig, left, phone)
 
     via_edge = proxied[proxied["route"].isin(["edge hit", "edge miss"])]
     ratio = (via_edge["route"] == "edge hit").groupby(via_edge["region"], observed=True).mean()
@@ -81,7 +96,6 @@ def origin_load_figure(direct: pd.DataFrame, proxied: pd.DataFrame):
     right.xaxis.set_major_formatter(PercentFormatter(1.0))
     right.set_xlabel("requests answered from the edge cache")
     right.grid(axis="y", visible=False)
-    fig.tight_layout()
     return fig
 
 

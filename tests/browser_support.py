@@ -199,6 +199,7 @@ class PageReport:
     case_card: dict | None = None
     clipped_tables: list[str] = field(default_factory=list)
     zoom: list[dict] = field(default_factory=list)
+    phone_charts: list[dict] = field(default_factory=list)
 
 
 def _watch(page, report: PageReport, server: SiteServer, label: str) -> None:
@@ -421,12 +422,24 @@ def open_charts(page, phone: bool) -> list[dict]:
             figure_button.focus()
             page.keyboard.press("Enter")
         _settles(page, "() => !!(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
-        state = page.evaluate("""() => {
+        _settles(page, "() => { const i = document.querySelector('dialog.chart-zoom-dialog img');"
+                       " return !!i && i.complete && i.naturalWidth > 0 && !!i.style.width; }")
+        state = page.evaluate("""(i) => {
             const d = document.querySelector("dialog.chart-zoom-dialog");
+            const shown = document.querySelectorAll(".bd-article figure img, .bd-article .cell_output img")[i];
+            const picture = shown && shown.closest("picture");
+            const column = picture ? parseFloat(picture.getAttribute("data-label-column")) : 0;
             const big = d && d.open ? d.querySelector("img") : null;
             if (!big) return {open: false};
-            return {open: true, width: big.getBoundingClientRect().width, natural: big.naturalWidth};
-        }""")
+            // Scrolled to the far right, the pinned copy of the lane names stays at the left.
+            const frame = d.querySelector(".chart-zoom-frame");
+            frame.scrollLeft = frame.scrollWidth;
+            const pin = d.querySelector(".chart-zoom-pin");
+            return {open: true, width: big.getBoundingClientRect().width, natural: big.naturalWidth,
+                    scrolls: frame.scrollWidth > frame.clientWidth + 1, column: column,
+                    pinned: pin ? Math.abs(pin.getBoundingClientRect().left
+                                           - frame.getBoundingClientRect().left) < 2 : false};
+        }""", i)
         page.keyboard.press("Escape")
         _settles(page, "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")
         state["closed"] = page.evaluate(
@@ -438,6 +451,25 @@ def open_charts(page, phone: bool) -> list[dict]:
         state["index"] = i
         results.append(state)
     return results
+
+
+# Each chart as a phone shows it: the file the browser chose, its own width and the width
+# it is shown at (after scrolling it into view, so a lazily loaded chart has loaded).
+PHONE_CHARTS = """
+async () => {
+  const out = [];
+  for (const img of document.querySelectorAll(".bd-article figure img")) {
+    img.scrollIntoView();
+    if (!img.complete) await new Promise(done => { img.onload = img.onerror = done; });
+    const picture = img.closest("picture");
+    const source = picture && picture.querySelector("source");
+    out.push({figure: (img.closest("figure") || {}).id || "", chosen: img.currentSrc,
+              phone: source ? new URL(source.getAttribute("srcset"), location.href).href : "",
+              natural: img.naturalWidth, shown: img.getBoundingClientRect().width, alt: img.alt});
+  }
+  return out;
+}
+"""
 
 
 def visit(browser, server: SiteServer, page_name: str) -> PageReport:
@@ -483,6 +515,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         report.tall_rows = page.evaluate(TALL_ROWS, PHONE["height"])
         report.paragraphs = page.evaluate(PARAGRAPH_LINES)
         report.case_card = page.evaluate(CASE_CARD)
+        report.phone_charts = page.evaluate(PHONE_CHARTS)
         report.phone_menu = tap_menus(page)
         report.zoom += open_charts(page, phone=True)
     finally:

@@ -42,13 +42,24 @@ def _middle(start, end) -> float:
     return mdates.date2num(pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2)
 
 
-def number_label_problems(fig, ax, expected: dict[str, tuple[float, str]]) -> list[str]:
+def number_label_problems(fig, ax, expected: dict[str, tuple[float, str]], vertical: bool = False) -> list[str]:
     """What is wrong with the event numbers of ``ax``: ``expected`` maps each number to
-    its marker's x (data units) and its lane's tick label."""
+    its marker's date (data units) and its lane's tick label. ``vertical``: lanes are
+    columns and time runs down (a phone rendering); "over" then means beside."""
     renderer = _render(fig)
-    lanes = {label.get_text(): ax.transData.transform((0, tick))[1]
-             for label, tick in zip(ax.get_yticklabels(), ax.get_yticks())}
-    numbers = [t for t in ax.texts if t.get_text().isdigit()]
+    named = next(a for a in [ax, *fig.axes]  # axes beyond a break share the first one's lane names
+                 if any(t.get_text() for t in (a.get_xticklabels() if vertical else a.get_yticklabels())))
+    ticks = (zip(named.get_xticklabels(), ax.get_xticks()) if vertical
+             else zip(named.get_yticklabels(), ax.get_yticks()))
+    lanes = {" ".join(label.get_text().split()):
+             ax.transData.transform((tick, 0) if vertical else (0, tick))[0 if vertical else 1]
+             for label, tick in ticks}
+    # Only the numbers whose markers fall within the axes (a broken axis shows the rest
+    # on the next axes).
+    low, high = sorted(ax.get_ylim() if vertical else ax.get_xlim())
+    expected = {n: where for n, where in expected.items() if low <= where[0] <= high}
+    numbers = [t for t in ax.texts if t.get_text().isdigit()
+               and low <= mdates.date2num(pd.Timestamp(t.xy[1 if vertical else 0])) <= high]
     problems = []
     drawn = sorted(t.get_text() for t in numbers)
     if drawn != sorted(expected):
@@ -60,17 +71,19 @@ def number_label_problems(fig, ax, expected: dict[str, tuple[float, str]]) -> li
             continue
         box = boxes[number] = text.get_window_extent(renderer)
         x, lane = expected[number]
-        marker_x = ax.transData.transform((x, 0))[0]
-        marker_y = lanes[lane]
-        if not box.x0 - MARKER_RADIUS_PX <= marker_x <= box.x1 + MARKER_RADIUS_PX:
-            problems.append(f"number {number} is not over its marker (marker at x={marker_x:.0f} px, "
-                            f"number spans {box.x0:.0f}-{box.x1:.0f} px)")
-        centre = (box.y0 + box.y1) / 2
+        lane = " ".join(lane.split())
+        along = (box.y0, box.y1) if vertical else (box.x0, box.x1)
+        marker_at = ax.transData.transform((0, x) if vertical else (x, 0))[1 if vertical else 0]
+        marker_lane = lanes[lane]
+        if not along[0] - MARKER_RADIUS_PX <= marker_at <= along[1] + MARKER_RADIUS_PX:
+            problems.append(f"number {number} is not over its marker (marker at {marker_at:.0f} px, "
+                            f"number spans {along[0]:.0f}-{along[1]:.0f} px)")
+        centre = (box.x0 + box.x1) / 2 if vertical else (box.y0 + box.y1) / 2
         nearest = min(lanes, key=lambda name: abs(lanes[name] - centre))
         if nearest != lane:
             problems.append(f"number {number} sits in the lane {nearest!r}, not its own {lane!r}")
-        elif abs(centre - marker_y) > 25:
-            problems.append(f"number {number} is {abs(centre - marker_y):.0f} px from its marker")
+        elif abs(centre - marker_lane) > 25:
+            problems.append(f"number {number} is {abs(centre - marker_lane):.0f} px from its marker")
     names = sorted(boxes, key=int)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
@@ -104,24 +117,32 @@ def legend_problems(fig) -> list[str]:
 # --------------------------------------------------------------------------- the charts
 
 
-def glance_chart():
+def glance_chart(phone: bool = False):
     """The case-at-a-glance figure, and where each of its numbers belongs."""
     events = in_date_order(load("events", root=ROOT))
     expected = {str(e["number"]): (_middle(e["date_start"], e["date_end"]), DEFENDANT_LABELS[e["concerns"]])
                 for _, e in events.iterrows()}
     with charts.house_style():
-        fig = glance_figure(events)
+        fig = glance_figure(events, phone=phone)
     return fig, fig.axes[0], expected
 
 
-def test_case_at_a_glance_numbers_sit_on_their_markers():
-    fig, ax, expected = glance_chart()
-    problems = number_label_problems(fig, ax, expected) + legend_problems(fig)
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_case_at_a_glance_numbers_sit_on_their_markers(phone):
+    fig, ax, expected = glance_chart(phone)
+    problems = legend_problems(fig)
+    shown = []
+    for ax in fig.axes:  # the case, and after a break the later events
+        problems += number_label_problems(fig, ax, expected, vertical=phone)
+        low, high = sorted(ax.get_ylim() if phone else ax.get_xlim())
+        shown += [n for n, (x, _) in expected.items() if low <= x <= high]
+    assert sorted(shown, key=int) == sorted(expected, key=int)  # each event on exactly one axes
     plt.close(fig)
     assert not problems, "\n".join(problems)
 
 
-def test_what_happened_next_numbers_sit_on_their_markers():
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_what_happened_next_numbers_sit_on_their_markers(phone):
     part = disputes.load(ROOT)
     cases, steps = part.cases, part.steps
     names = cases.set_index("id")
@@ -130,8 +151,13 @@ def test_what_happened_next_numbers_sit_on_their_markers():
                                     disputes.lane_label(names.loc[e["dispute"]]))
                 for _, e in numbered.iterrows()}
     with charts.house_style():
-        fig = disputes.timeline_figure(steps, cases)
-    problems = number_label_problems(fig, fig.axes[0], expected) + legend_problems(fig)
+        fig = disputes.timeline_figure(steps, cases, phone=phone)
+    problems = legend_problems(fig)
+    for ax in fig.axes:  # one panel, or on a phone US disputes above foreign ones
+        lanes = {" ".join(t.get_text().split()) for t in (ax.get_xticklabels() if phone else ax.get_yticklabels())}
+        here = {n: where for n, where in expected.items() if " ".join(where[1].split()) in lanes}
+        problems += number_label_problems(fig, ax, here, vertical=phone)
+    assert sum(len(ax.get_xticklabels() if phone else ax.get_yticklabels()) for ax in fig.axes) == len(cases)
     plt.close(fig)
     assert not problems, "\n".join(problems)
 

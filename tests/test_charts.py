@@ -38,12 +38,83 @@ def test_palette_is_okabe_ito():
     assert set(charts.CYCLE) <= okabe_ito
 
 
-def test_publish_writes_svg_into_figures(tmp_path, monkeypatch):
+def test_publish_writes_both_renderings_into_figures(tmp_path, monkeypatch):
     monkeypatch.setenv("ALS_BOOK_ROOT", str(tmp_path))
     shown = charts.publish(draw(), "unit-test-chart")
     written = tmp_path / "figures" / "unit-test-chart.svg"
     assert written.read_bytes() == charts.svg_bytes(draw())  # same chart, same bytes
-    assert "<svg" in shown.data  # and the page gets the SVG too
+    phone = tmp_path / "figures" / "unit-test-chart.phone.svg"
+    assert phone.read_bytes() == shown.phone != shown.desktop
+    bundle = shown._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]  # the page gets the desktop SVG as its image
+    assert bundle["text/html"].startswith(f'<div class="{charts.PHONE_CLASS}" data-label-column="')
+
+
+def test_phone_rendering_is_drawn_at_phone_width_with_readable_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALS_BOOK_ROOT", str(tmp_path))
+    with charts.house_style():
+        fig, ax = plt.subplots(figsize=(8, 3))
+        ax.barh(["a long name for a row that needs wrapping", "short"], [3, 1])
+        ax.text(1, 0, "small note", fontsize=6)
+        ax.legend(handles=charts.legend_patches({"x": "#000000", "y": "#0072B2"}), ncol=2, fontsize=6)
+        phone = charts.for_phone(fig)
+    assert phone.get_size_inches()[0] == charts.PHONE_WIDTH
+    assert charts.smallest_text(phone) >= charts.PHONE_MIN_TEXT
+    assert not ax.get_legend() and len(phone.legends) == 1  # the key moved below the chart
+    svg = charts.svg_bytes(phone).decode()
+    width_in = float(svg.split('width="', 1)[1].split("pt", 1)[0]) / 72
+    assert width_in <= charts.PHONE_WIDTH * 1.2
+    plt.close(phone)
+
+
+def test_publish_refuses_a_phone_rendering_with_small_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALS_BOOK_ROOT", str(tmp_path))
+
+    def tiny(phone: bool):
+        fig, ax = plt.subplots(figsize=(charts.PHONE_WIDTH if phone else 7, 3))
+        ax.text(0.5, 0.5, "tiny", fontsize=charts.PHONE_MIN_TEXT - 1)
+        return fig
+
+    with pytest.raises(ValueError, match="phone rendering has text at"):
+        charts.publish(charts.drawing(tiny), "tiny-chart")
+
+
+def test_publish_without_phone_gives_the_desktop_image_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALS_BOOK_ROOT", str(tmp_path))
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "diagram.phone.svg").write_text("stale")
+    shown = charts.publish(draw(), "diagram", phone=False)
+    assert list(shown._repr_mimebundle_()) == ["image/svg+xml"]
+    assert not (tmp_path / "figures" / "diagram.phone.svg").exists()
+
+
+def test_vertical_timeline_runs_down_the_page_with_lanes_as_columns():
+    events = load("events", root=ROOT)
+    order = list(dict.fromkeys(events["concerns"]))
+    colours = {c: "#000000" for c in order}
+    with charts.house_style():
+        fig, ax = plt.subplots()
+        charts.timeline(ax, events, lane="concerns", colours=colours, vertical=True, spread=True)
+    assert ax.yaxis_inverted()  # earliest at the top
+    assert ["".join(t.get_text().split()) for t in ax.get_xticklabels()] == order  # names wrap
+    offsets = charts.lane_offsets(events, "concerns")
+    markers = [line for line in ax.lines if len(line.get_ydata()) == 1]
+    for line, (index, event) in zip(markers, events.iterrows()):
+        middle = event["date_start"] + (event["date_end"] - event["date_start"]) / 2
+        assert pd.Timestamp(line.get_ydata()[0]) == middle
+        assert line.get_xdata()[0] == order.index(event["concerns"]) + offsets[index]
+    plt.close(fig)
+
+
+def test_markers_close_in_time_are_set_side_by_side_in_their_lane():
+    day = pd.Timestamp("2017-01-01")
+    events = pd.DataFrame({
+        "lane": ["a", "a", "a", "b"],
+        "date_start": [day, day + pd.Timedelta(days=3), day + pd.Timedelta(days=900), day],
+    })
+    events["date_end"] = events["date_start"]
+    offsets = charts.lane_offsets(events, "lane")
+    assert list(offsets) == [-charts.SPREAD / 2, charts.SPREAD / 2, 0.0, 0.0]
 
 
 @pytest.mark.parametrize("bad", ["", "fig-x", "a/b"])

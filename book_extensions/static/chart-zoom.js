@@ -1,8 +1,10 @@
 /* Every chart opens full size: a tap or click on the chart, or its "Full size" button
  * (keyboard: Tab to it, Enter or Space), shows it in a dialog at no less than its own
  * size, where the chart's smallest text is about 10 CSS px or more; on a phone the
- * dialog scrolls (and pinch-zooms) across a wide chart. Escape, the Close button or a
- * click on the backdrop closes it, and focus goes back to where it was.
+ * dialog scrolls (and pinch-zooms) across a wide chart, and the chart's label column
+ * (its lane names, as the page's <picture data-label-column> gives its share of the
+ * width) stays pinned at the left while the rest scrolls under it. Escape, the Close
+ * button or a click on the backdrop closes it, and focus goes back to where it was.
  *
  * Progressive enhancement: without JavaScript the chart is a plain image in the page.
  * Nothing is loaded from anywhere; the dialog shows the same file the page shows.
@@ -55,18 +57,22 @@
   function open(image, opener) {
     if (!dialog) { buildDialog(); }
     var frame = dialog.querySelector(".chart-zoom-frame");
-    var big = image.cloneNode(false);
-    big.removeAttribute("id");
-    big.removeAttribute("class");
+    var canvas = document.createElement("div");
+    canvas.className = "chart-zoom-canvas";
+    // The full-size rendering: the img's own file, not the phone source a <picture> may
+    // have chosen for the page.
+    var big = document.createElement("img");
     big.className = "chart-zoom-image";
-    big.style.width = zoomWidth(image) + "px";
+    big.alt = image.alt;
+    big.src = image.getAttribute("src");
+    canvas.appendChild(big);
     frame.textContent = "";
-    frame.appendChild(big);
+    frame.appendChild(canvas);
     var figure = image.closest("figure");
     var caption = figure && figure.querySelector("figcaption");
     var words = caption ? caption.cloneNode(true) : null;
     if (words) {
-      words.querySelectorAll(".chart-zoom-open").forEach(function (b) { b.remove(); });
+      words.querySelectorAll(".chart-zoom-open, .headerlink").forEach(function (b) { b.remove(); });
     }
     dialog.querySelector(".chart-zoom-caption").textContent =
       words ? words.textContent.replace(/\s+/g, " ").trim() : "";
@@ -74,10 +80,34 @@
       ? caption.querySelector(".caption-number").textContent.trim() + " " : "") + "full size");
     dialog.addEventListener("close", function () { opener.focus(); }, { once: true });
     dialog.showModal();
-    // On a narrow screen the chart is wider than the dialog: say how to see the rest.
-    dialog.querySelector(".chart-zoom-hint").textContent =
-      frame.scrollWidth > frame.clientWidth + 1 ? "Scroll sideways to see the whole chart" : "";
     dialog.querySelector(".chart-zoom-close").focus();
+    var picture = image.closest("picture");
+    var column = picture ? parseFloat(picture.getAttribute("data-label-column")) : 0;
+    if (big.complete && big.naturalWidth) {
+      fit(frame, canvas, big, column);
+    } else {
+      big.addEventListener("load", function () { fit(frame, canvas, big, column); }, { once: true });
+    }
+  }
+
+  // Size the full-size chart once its file is known, then say how to see the rest of a
+  // wide chart and pin its label column (lane names), a copy of the chart's left part.
+  function fit(frame, canvas, big, column) {
+    var width = zoomWidth(big);
+    big.style.width = width + "px";
+    var wide = frame.scrollWidth > frame.clientWidth + 1;
+    dialog.querySelector(".chart-zoom-hint").textContent =
+      wide ? "Scroll sideways to see the whole chart" : "";
+    if (wide && column > 0) {
+      var pin = document.createElement("div");
+      pin.className = "chart-zoom-pin";
+      pin.setAttribute("aria-hidden", "true");
+      pin.style.width = Math.ceil(column * width) + "px";
+      var labels = big.cloneNode(false);
+      labels.alt = "";
+      pin.appendChild(labels);
+      canvas.appendChild(pin);
+    }
   }
 
   function enhance(image) {

@@ -1,0 +1,115 @@
+"""Charts drawn for the phone: each chart's phone rendering as a ``<picture>`` source.
+
+A chart cell's output (``als_explainer.charts.publish``) holds two renderings: the
+desktop SVG as the image, and the phone SVG as ``text/html`` in a ``div`` of class
+``chart-phone-rendering``. While a page is read, this extension writes the phone SVG
+beside the desktop one (named by its hash, as MyST-NB names outputs) and puts both in a
+``chart_picture`` node, so Sphinx copies both files. HTML pages get
+``<picture><source media=…><img …></picture>``: the browser picks the phone file on a
+narrow screen, and the ``img`` keeps the alt text, the caption and any ``loading``
+attribute. Every other builder (EPUB, the PDF, LaTeX) keeps the desktop image alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import urllib.parse
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+#: The ``div`` class the content package wraps a phone rendering in.
+PHONE_CLASS = "chart-phone-rendering"
+#: Where the phone rendering is chosen: screens up to this wide (the tables' breakpoint).
+PHONE_MEDIA = "(max-width: 640px)"
+#: Builders that write ``<picture>``; the EPUB and PDF builders are not among them.
+PICTURE_BUILDERS = ("html", "dirhtml")
+
+
+class chart_picture(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lowercase)
+    """A chart's renderings: a :class:`chart_phone` source, then the desktop image."""
+
+
+class chart_phone(nodes.image):  # noqa: N801
+    """The phone rendering: an image, so Sphinx collects and copies its file."""
+
+
+def _phone_svg(bundle: nodes.Element) -> tuple[nodes.Element, str, str] | None:
+    """The ``text/html`` container of a MyST-NB mime bundle, its phone SVG and the
+    desktop rendering's label column (share of its width), if it holds a phone rendering."""
+    for container in bundle.children:
+        if not (isinstance(container, nodes.container) and container.get("mime_type") == "text/html"):
+            continue
+        text = container.astext().strip()
+        if not text.startswith(f'<div class="{PHONE_CLASS}"'):
+            continue
+        opening = text.index(">")
+        wrapper = ET.fromstring(text[:opening] + "/>")  # the div's opening tag, as an element
+        return container, text[opening + 1:text.rindex("</div>")], wrapper.get("data-label-column", "0")
+    return None
+
+
+class ChartPictures(SphinxTransform):
+    """Pair each chart's desktop image with its phone rendering (while reading)."""
+
+    default_priority = 400
+
+    def apply(self, **kwargs) -> None:
+        for bundle in list(self.document.findall(nodes.container)):
+            if bundle.get("nb_element") != "mime_bundle" or not (found := _phone_svg(bundle)):
+                continue
+            html, svg, column = found
+            images = [image for container in bundle.children if container.get("mime_type") == "image/svg+xml"
+                      for image in container.findall(nodes.image)]
+            if not images:
+                continue
+            image = images[0]
+            data = svg.encode()
+            _, desktop_path = self.env.relfn2path(image["uri"], self.env.docname)
+            phone_path = Path(desktop_path).with_name(hashlib.sha256(data).hexdigest() + ".svg")
+            if not phone_path.exists():
+                phone_path.write_bytes(data)
+            phone = chart_phone(uri=posixpath.join(posixpath.dirname(image["uri"]), phone_path.name))
+            picture = chart_picture(label_column=column)
+            image.replace_self(picture)
+            picture += [phone, image]
+            bundle.remove(html)
+
+
+class KeepDesktopImage(SphinxPostTransform):
+    """Outside HTML pages a chart is its desktop image (for each builder, on writing)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs) -> None:
+        for picture in list(self.document.findall(chart_picture)):
+            if self.app.builder.name in PICTURE_BUILDERS:
+                continue
+            picture.replace_self([child for child in picture.children if not isinstance(child, chart_phone)])
+
+
+def visit_picture(self, node: chart_picture) -> None:
+    self.body.append(f'<picture data-label-column="{float(node["label_column"]):g}">')
+
+
+def depart_picture(self, node: chart_picture) -> None:
+    self.body.append("</picture>")
+
+
+def visit_phone(self, node: chart_phone) -> None:
+    # The address the builder gave the copied file, as Sphinx's own visit_image works it out.
+    source = posixpath.join(self.builder.imgpath, urllib.parse.quote(self.builder.images[node["uri"]]))
+    self.body.append(f'<source media="{PHONE_MEDIA}" srcset="{source}" type="image/svg+xml">')
+    raise nodes.SkipNode
+
+
+def setup(app):
+    app.add_node(chart_picture, html=(visit_picture, depart_picture))
+    app.add_node(chart_phone, html=(visit_phone, None))
+    app.add_transform(ChartPictures)
+    app.add_post_transform(KeepDesktopImage)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
