@@ -13,7 +13,6 @@ links to it (next to the PDF).
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx import addnodes
 
+from .editions import publish
 from .reproducible import normalise_zip
 
 VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
@@ -124,12 +124,9 @@ def _publish_epub(app, exception) -> None:
     if exception is not None or app.builder.name != "epub":
         return
     epub = Path(app.outdir) / app.config.book_epub_name
-    if not epub.is_file():
-        return
-    normalise_zip(epub)
-    site = Path(app.outdir).parent / "html"
-    if site.is_dir():
-        shutil.copyfile(epub, site / epub.name)
+    if epub.is_file():
+        normalise_zip(epub)
+        publish(app, epub.name)
 
 
 def setup(app):

@@ -26,8 +26,11 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
+from .editions import publish, reader_date
+
 STATIC = Path(__file__).resolve().parent / "paper_static"
 TEMPLATES = Path(__file__).resolve().parent / "paper_templates"
+COVERS = Path(__file__).resolve().parent / "pdf_templates"  # the title page and back cover
 STYLESHEET = "book-paper.css"
 #: WeasyPrint's own name for PDF/UA-1 (tags on, PDF 1.7, title in the XMP metadata).
 PDF_VARIANT = ["--pdf-variant", "pdf/ua-1"]
@@ -39,8 +42,18 @@ def _pdf_settings(app, config) -> None:
     if "--pdf-variant" not in flags:
         config.simplepdf_weasyprint_flags = [*flags, *PDF_VARIANT]
     # The table of contents without a link to the page itself (paper_templates/).
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    config.templates_path = [*config.templates_path, str(COVERS), str(TEMPLATES)]
     config.simplepdf_sidebars = {"**": ["paper-toc.html"]}
+    config.simplepdf_file_name = config.book_pdf_name
+    config.html_context = {  # what the covers print
+        **(config.html_context or {}),
+        "book_title": config.html_title,
+        "book_editors": config.author,
+        "book_version": config.book_version,
+        "book_date": reader_date(config.book_date),
+        "book_facts_as_of": reader_date(config.book_facts_as_of, setting="book_facts_as_of"),
+        "book_site": config.html_baseurl,
+    }
 
 
 def _paper_styles(app) -> None:
@@ -74,9 +87,16 @@ def _for_paper(app, doctree, docname) -> None:
         download.replace_self(download.children)
 
 
+def _publish_pdf(app, exception) -> None:
+    if exception is None and app.builder.name == "simplepdf":
+        publish(app, app.config.book_pdf_name)
+
+
 def setup(app):
+    app.setup_extension("book_extensions.editions")  # declares the book_* settings
     app.connect("config-inited", _pdf_settings)
     app.connect("builder-inited", _paper_styles)
     app.connect("html-page-context", _pdf_metadata)
     app.connect("doctree-resolved", _for_paper)
+    app.connect("build-finished", _publish_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
