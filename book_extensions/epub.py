@@ -1,14 +1,9 @@
-"""The EPUB edition: the whole book as one e-book, built by Sphinx's own ``epub`` builder
-(the README's third build command), checked by epubcheck.
-
-Registered in ``_config.yml`` (``sphinx: extra_extensions``), after ``editions``. The
-e-book's metadata come from the book's own settings, set once in ``_config.yml``:
-title (``title``), editors (``author``), language (``language``, English when unset),
-date (``book_date``, through ``SOURCE_DATE_EPOCH``, see :mod:`book_extensions.reproducible`),
-version (``book_version``) and file name (``book_epub_name``). The e-book carries no
-scripts: code that the web pages hide behind a toggle is printed open, as in the PDF.
-When the build is done, the EPUB is copied next to the web pages, where the landing page
-links to it (next to the PDF).
+"""The EPUB edition (Sphinx's ``epub`` builder, checked by epubcheck): its metadata from the
+book's own settings (``title``, ``author``, ``language``, ``book_version``,
+``book_epub_name``; its date through ``SOURCE_DATE_EPOCH``, see
+:mod:`book_extensions.reproducible`), its link on the landing page, no scripts (code the
+web pages hide behind a toggle is printed open), and the file published next to the
+web pages.
 """
 
 from __future__ import annotations

@@ -1,25 +1,16 @@
-"""What a chapter's code reads, found by reading the code, not by running it.
+"""What a chapter's code reads, found by reading the code (Python's ``ast``), not by running it.
 
-A chapter reads the book only through the content package (``als_explainer``): it
-imports modules of it, and it loads datasets with ``load("name")``. Both are plain to
-see in the source, so this module reads them there, with Python's ``ast``:
-
-- **modules**: every module of the package that the chapter's code cells import, and
-  every module those import in turn (``from als_explainer import load`` names the
-  module the package exports ``load`` from);
-- **datasets**: every ``load("name")`` (or ``schema("name")``) written in those cells
-  and modules, through an import of the package's loader. A call whose name is not
-  written out (``load(name)``, or ``dataset_names()``) reads every dataset. The
-  loader's own calls inside its module follow a dataset's foreign keys, which the
-  dataset's fingerprint below covers;
-- **charts**: every ``publish(fig, "slug")`` in the cells, written to
-  ``figures/<slug>.svg``.
+- **modules**: the modules of the content package the chapter's cells import, and the
+  modules those import in turn (``from pkg import load`` names the module the package
+  exports ``load`` from);
+- **datasets**: every ``load("name")`` or ``schema("name")`` of the package's loader in
+  those cells and modules; a name not written out (``load(name)``, ``dataset_names()``)
+  means every dataset;
+- **charts**: every ``publish(fig, "slug")`` in the cells (``figures/<slug>.svg``).
 
 A dataset's fingerprint covers its CSV file, its entry in ``data/datapackage.json``, the
-source keys its rows name that are missing from ``references.bib`` (adding a source
-changes nothing; removing one a row names does), and the datasets its foreign keys
-point to. :mod:`book_extensions.reexecution` turns these fingerprints into the decision
-to run a chapter again. Nothing here imports Sphinx, so it is tested on its own.
+source keys its rows name that ``references.bib`` lacks, and the datasets its foreign
+keys point to. Nothing here imports Sphinx.
 """
 
 from __future__ import annotations
@@ -86,7 +77,7 @@ def _without_options(body: list[str]) -> list[str]:
     return body[count:]
 
 
-def _parse(source: str) -> ast.Module | None:
+def parse(source: str) -> ast.Module | None:
     """The code as a syntax tree; IPython's ``%magic`` and ``!shell`` lines left out."""
     kept = "\n".join(line for line in source.splitlines()
                      if not line.lstrip().startswith(("%", "!")))
@@ -203,7 +194,7 @@ class Package:
         if module not in self._uses:
             self._uses[module] = Uses()  # an import cycle ends here
             path = self.path(module)
-            self._uses[module] = self.uses(_parse(path.read_text(encoding="utf-8")), module)
+            self._uses[module] = self.uses(parse(path.read_text(encoding="utf-8")), module)
         return self._uses[module]
 
     def closure(self, start: Uses) -> Uses:
@@ -266,7 +257,7 @@ def _text(node, constants: dict) -> str | None:
 
 def _exports(init_source: str) -> dict[str, str]:
     """The package's lazy exports: the ``{"name": "module"}`` dict its ``__init__`` maps."""
-    tree = _parse(init_source)
+    tree = parse(init_source)
     for node in tree.body if tree else []:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
             try:
@@ -354,7 +345,7 @@ class Book:
         """The fingerprints of everything the chapter with source ``text`` reads, and the
         charts it draws (its cells read as one module: a name one cell imports is used
         in later ones)."""
-        trees = [_parse(cell.source) for cell in code_cells(text)]
+        trees = [parse(cell.source) for cell in code_cells(text)]
         if None in trees:  # a cell the parser cannot read: assume it reads everything
             cells = None
         else:

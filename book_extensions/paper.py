@@ -1,21 +1,9 @@
-"""The PDF edition as a document: tagged for accessibility, dated by the edition, with
-its tables set for paper.
-
-Registered in ``_config.yml`` (``sphinx: extra_extensions``); it acts on the PDF build
-(sphinx-simplepdf's ``simplepdf`` builder) only:
-
-- WeasyPrint writes the PDF as PDF/UA-1: a tagged PDF (a structure tree that screen
-  readers follow, ``/MarkInfo``) with its title in the XMP metadata. The document's
-  language (``/Lang``) comes from ``<html lang>`` and its bookmarks from the headings:
-  one for every chapter and section.
-- Its creation and modification dates are the edition's date (``book_date``), not the
-  time of the build, and its author the book's editors (``author``).
-- No link in it points into the build folder (``file:///…``): the table of contents
-  heading (``paper_templates/paper-toc.html``) and the data files' download links are
-  plain text.
-- ``paper_static/book-paper.css`` sets tables ragged-right and hyphenated, smaller than
-  the text; tables of :data:`WIDE_TABLE` columns or more get the class ``wide-table``
-  and a smaller size still.
+"""The PDF edition (sphinx-simplepdf's ``simplepdf`` builder, typeset by WeasyPrint): its
+covers and file name, PDF/UA-1 tags, dates and author from the edition rather than the
+clock, no links into the build folder (the table of contents heading and download links
+kept as text), tables set for paper (``paper_static/book-paper.css``; tables of
+:data:`WIDE_TABLE` columns or more marked ``wide-table``), and the file published next to
+the web pages.
 """
 
 from __future__ import annotations

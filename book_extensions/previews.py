@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
+from bs4 import BeautifulSoup  # what sphinx-tippy itself reads the page with
+
 STATIC = Path(__file__).resolve().parent / "static"
-_TIP_ATTRIBUTES = re.compile(r'\s(?:id|role|aria-[a-z]+)="[^"]*"')
-_TIP_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 
 
 def _previews(app, config) -> None:
@@ -31,7 +30,13 @@ def tip_html(html: str) -> str:
     """A preview's HTML without ids, roles and heading anchors: shown inside the page, a
     copied ``id`` would duplicate the original's and a copied ``role`` (e.g. a
     bibliography entry's) would claim a structure the tip does not have."""
-    return _TIP_HEADERLINK.sub("", _TIP_ATTRIBUTES.sub("", html))
+    soup = BeautifulSoup(html, "html.parser")
+    for anchor in soup.select("a.headerlink"):
+        anchor.decompose()
+    for tag in soup.find_all(True):
+        for name in [name for name in tag.attrs if name in ("id", "role") or name.startswith("aria-")]:
+            del tag[name]
+    return str(soup)
 
 
 def tips_digest(refs: list, tips: dict) -> str:

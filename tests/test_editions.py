@@ -350,7 +350,6 @@ def test_an_open_tip_is_readable_and_passes_axe(reader, mode):
     tip = page.locator(TIP)
     tip.wait_for(state="visible", timeout=5000)
     colours = tip.evaluate("el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]")
-    page_background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert colours[0] != colours[1]
     if mode == "dark":
         assert colours[0] != "rgb(255, 255, 255)", "a white tip on a dark page"
@@ -358,7 +357,6 @@ def test_an_open_tip_is_readable_and_passes_axe(reader, mode):
         "() => getComputedStyle(document.querySelector('[data-tippy-root] .tippy-box')).opacity === '1'")
     problems, rules = run_axe(page)
     assert rules > 0 and not problems, problems
-    assert page_background  # the page rendered
 
 
 def test_previews_request_nothing_from_other_hosts(reader):

@@ -129,9 +129,9 @@ def test_datasets_and_charts_are_read_from_the_calls(tmp_path, cell, datasets, c
     (tmp_path / "tinybook" / "charts.py").write_text("def publish(fig, name):\n    pass\n")
     book = Book(tmp_path, "tinybook", [])
     text = f"```{{code-cell}} ipython3\n:tags: [hide-input]\n{cell}\n```\n"
-    from book_extensions.inputs import _parse
+    from book_extensions.inputs import parse
 
-    uses = book.package.closure(book.package.uses(_parse(code_cells(text)[0].source)))
+    uses = book.package.closure(book.package.uses(parse(code_cells(text)[0].source)))
     assert uses.datasets == datasets
     assert uses.charts == charts
 
