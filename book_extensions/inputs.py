@@ -10,7 +10,7 @@
 
 A dataset's fingerprint covers its CSV file, its entry in ``data/datapackage.json``, the
 source keys its rows name that ``references.bib`` lacks, and the datasets its foreign
-keys point to. Nothing here imports Sphinx.
+keys point to. Chapters are read with myst-nb's own reader; nothing here imports Sphinx.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from myst_nb.core.read import read_myst_markdown_notebook
 
 EVERY_DATASET = "*"
 LOADERS = ("load", "schema")  # functions of <package>.data that read one dataset
@@ -42,39 +44,12 @@ class Cell:
     source: str
 
 
-def is_notebook(text: str) -> bool:
-    """Whether a Markdown page is a MyST notebook, by MyST-NB's documented rule: its top
-    matter says ``file_format: mystnb`` or (jupytext's) ``format_name: myst``."""
-    top, found, _ = text.partition("\n---")
-    return text.startswith("---") and bool(found) and any(
-        line.split(":")[0].strip() in ("file_format", "format_name") and line.split(":", 1)[1].strip()
-        in ("mystnb", "myst") for line in top.splitlines() if ":" in line)
-
-
 def code_cells(text: str) -> list[Cell]:
-    """The ``{code-cell}`` blocks of a MyST Markdown notebook, without their options."""
-    cells, lines, index = [], text.splitlines(), 0
-    while index < len(lines):
-        opening = lines[index].strip()
-        if opening.startswith("```") and "{code-cell}" in opening:
-            fence, start, body = opening[:len(opening) - len(opening.lstrip("`"))], index, []
-            index += 1
-            while index < len(lines) and lines[index].strip() != fence:
-                body.append(lines[index])
-                index += 1
-            cells.append(Cell(start + 1, "\n".join(_without_options(body)).strip("\n")))
-        index += 1
-    return cells
-
-
-def _without_options(body: list[str]) -> list[str]:
-    if body and body[0].strip() == "---":  # a YAML block of options
-        end = next((i for i, line in enumerate(body[1:], 1) if line.strip() == "---"), 0)
-        return body[end + 1:]
-    count = 0
-    while count < len(body) and body[count].startswith(":"):  # ":tags: [...]" lines
-        count += 1
-    return body[count:]
+    """The code cells of a MyST Markdown notebook as myst-nb reads them (without their
+    options), each with the line of its opening fence."""
+    notebook = read_myst_markdown_notebook(text, add_source_map=True)
+    return [Cell(line, cell.source) for line, cell in zip(notebook.metadata["source_map"], notebook.cells)
+            if cell.cell_type == "code"]
 
 
 def parse(source: str) -> ast.Module | None:

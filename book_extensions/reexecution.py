@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from myst_nb.core.read import is_myst_markdown_notebook
 from sphinx.util import logging
 
-from .inputs import Book, is_notebook
+from .inputs import Book
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def chapters_with_code(env, docnames) -> dict[str, Path]:
     """Of ``docnames``, the pages that are notebooks (MyST Markdown), with their files."""
     paths = {docname: Path(env.doc2path(docname)).absolute() for docname in sorted(docnames)}
     return {docname: path for docname, path in paths.items()
-            if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8"))}
+            if path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))}
 
 
 def stale_chapters(app, env, added, changed, removed) -> list[str]:
