@@ -143,9 +143,14 @@ def _label(text: str) -> str:
 # --------------------------------------------------------------------------- schema
 
 
-@cache
 def _package(root: Path) -> dict:
+    """``data/datapackage.json``, read again whenever the file changes."""
     path = root / "data" / "datapackage.json"
+    return _parsed_package(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _parsed_package(path: Path, mtime: int) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
