@@ -7,10 +7,12 @@ build. The extensions' own behaviour is checked in process on tests/roots/test-e
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import time
+import zipfile
 from fnmatch import fnmatch
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,17 +51,23 @@ def test_reader_date_reads_days_and_months_and_refuses_typos():
             reader_date(bad, setting="book_facts_as_of")
 
 
-def build_edition(tmp_path, **settings) -> tuple[Path, str]:
-    """tests/roots/test-edition built in process with ``settings``: its HTML folder and warnings."""
+def build_edition(tmp_path, builder="html", **settings) -> tuple[Path, str]:
+    """tests/roots/test-edition (copied into ``tmp_path`` once) built in process with
+    ``settings``: the builder's output folder and the warnings."""
     from sphinx.testing.util import SphinxTestApp
 
     srcdir = tmp_path / "edition"
-    shutil.copytree(ROOT / "tests" / "roots" / "test-edition", srcdir)
-    app = SphinxTestApp("html", srcdir=srcdir, confoverrides=settings)
+    if not srcdir.exists():
+        shutil.copytree(ROOT / "tests" / "roots" / "test-edition", srcdir)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible sets it for the process
+    app = SphinxTestApp(builder, srcdir=srcdir, confoverrides=settings)
     try:
         app.build()
     finally:
         app.cleanup()
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
     return Path(app.outdir), app.warning.getvalue()
 
 
@@ -81,7 +89,7 @@ def test_dated_pages_say_when_their_facts_were_checked_and_the_landing_page_the_
     assert line("news", "facts-as-of") is None  # not matched by book_dated_pages
     text, links = line("intro", "book-edition")
     assert text.startswith("Edition of 7 December 2026 (version 2026.12.1).")
-    assert links == ["news.html", "about.html", "small.pdf"]
+    assert links == ["news.html", "about.html", "small.pdf", "small.epub"]
 
 
 def test_a_mistyped_date_stops_the_build_naming_the_setting(tmp_path):
@@ -201,6 +209,26 @@ def test_no_sitemap_and_no_warning_without_a_site_address(tmp_path):
     assert not warnings, warnings
     assert not (site / "sitemap.xml").exists()
     assert (site / "index.html").is_file()  # the root page does not depend on the address
+
+
+def test_the_epub_is_dated_by_the_edition_carries_no_script_and_sits_next_to_the_pages(tmp_path):
+    html, _ = build_edition(tmp_path)
+    folder, warnings = build_edition(tmp_path, builder="epub")
+    assert not warnings, warnings
+    epub = folder / "small.epub"
+    assert (html / "small.epub").read_bytes() == epub.read_bytes()
+    assert soup_of(html, "intro").select_one("a.epub-edition")["href"] == "small.epub"
+    with zipfile.ZipFile(epub) as archive:
+        assert archive.namelist()[0] == "mimetype"
+        assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        opf = archive.read("content.opf").decode("utf-8")
+        pages = {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml")}
+    for element in ("<dc:title>A small edition</dc:title>", "<dc:date>2026-12-07T00:00:00Z</dc:date>",
+                    "<dc:creator>The editors of a small edition</dc:creator>",
+                    '<meta property="ibooks:version">2026.12.1</meta>'):
+        assert element in opf, element
+    assert not [name for name, text in pages.items() if "<script" in text]
+    assert "pdf-edition" not in pages["intro.xhtml"] and "epub-edition" not in pages["intro.xhtml"]
 
 
 def test_root_page_escapes_what_it_prints():

@@ -1,10 +1,11 @@
-# A small edition for the edition extensions (editions, previews, sharing), built in
-# process by tests/test_editions.py.
+# A small edition for the edition extensions (editions, previews, sharing, epub,
+# reproducible), built in process by tests/test_editions.py.
 extensions = ["myst_nb", "book_extensions.editions", "book_extensions.previews",
               "book_extensions.sharing"]
 nb_execution_mode = "off"
 root_doc = "intro"
 html_title = "A small edition"
+author = "The editors of a small edition"
 html_favicon = "_static/favicon.png"
 exclude_patterns = ["_build"]
 book_version = "2026.12.1"
@@ -21,3 +22,5 @@ tippy_enable_wikitips = False
 tippy_enable_doitips = False
 html_static_path = ["_static"]
 ogp_social_cards = {"enable": False}
+book_epub_name = "small.epub"
+extensions += ["book_extensions.epub", "book_extensions.reproducible"]
