@@ -82,4 +82,6 @@ def setup(app):
     app.connect("config-inited", _previews)
     app.connect("html-page-context", _page_tips, priority=460)  # after sphinx-tippy's 450
     app.connect("build-finished", _no_tippy_caches, priority=600)  # after sphinx-tippy writes them
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # sphinx-tippy collects tips while pages are written and writes them when the build
+    # ends, so pages must be written in the main process, where that data stays.
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}

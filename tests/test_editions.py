@@ -51,7 +51,7 @@ def test_reader_date_reads_days_and_months_and_refuses_typos():
             reader_date(bad, setting="book_facts_as_of")
 
 
-def build_edition(tmp_path, builder="html", **settings) -> tuple[Path, str]:
+def build_edition(tmp_path, builder="html", parallel=0, **settings) -> tuple[Path, str]:
     """tests/roots/test-edition (copied into ``tmp_path`` once) built in process with
     ``settings``: the builder's output folder and the warnings."""
     from sphinx.testing.util import SphinxTestApp
@@ -60,7 +60,7 @@ def build_edition(tmp_path, builder="html", **settings) -> tuple[Path, str]:
     if not srcdir.exists():
         shutil.copytree(ROOT / "tests" / "roots" / "test-edition", srcdir)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible sets it for the process
-    app = SphinxTestApp(builder, srcdir=srcdir, confoverrides=settings)
+    app = SphinxTestApp(builder, srcdir=srcdir, confoverrides=settings, parallel=parallel)
     try:
         app.build()
     finally:
@@ -247,6 +247,14 @@ def test_each_page_s_tips_are_one_script_named_by_what_it_holds(edition, tmp_pat
         assert soup_of(edition, page).select(f'script[src$="{script.rpartition("/")[2]}"]'), page
     again, _ = build_edition(tmp_path)  # another folder, another process's set order
     assert sorted(p.relative_to(again).as_posix() for p in (again / "_static" / "tippy").rglob("*.js")) == scripts
+
+
+def test_with_two_processes_every_page_s_tip_script_is_written(tmp_path):
+    html, warnings = build_edition(tmp_path, parallel=2)
+    assert "previews extension is not safe for parallel writing" in warnings  # so pages are written in order
+    for page in ["about", "chapters/one", "chapters/two", "intro", "news"]:
+        scripts = [s["src"] for s in soup_of(html, page).select("script[src*='tippy/']")]
+        assert scripts and all((html / page).parent.joinpath(src).is_file() for src in scripts), (page, scripts)
 
 
 def test_tip_html_drops_ids_roles_and_anchors():
