@@ -35,13 +35,11 @@ whose translation is not closed; see :func:`check_source_quote`.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import re
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,28 +58,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _MONTHS = [calendar.month_name[m] for m in range(13)]
-
-
-# Audit events for the build's re-execution recorder (book_extensions.dependencies), which
-# listens for them in a chapter's kernel; outside a build nobody listens. The loader reads
-# datapackage.json and references.bib whole but uses only part of each, and says which.
-READ_EVENT = "als_explainer.read"
-QUIET_EVENT = "als_explainer.quiet"
-
-
-@contextlib.contextmanager
-def _unrecorded():
-    """Files read inside are not recorded whole; the caller reports the part it uses."""
-    sys.audit(QUIET_EVENT, True)
-    try:
-        yield
-    finally:
-        sys.audit(QUIET_EVENT, False)
-
-
-def _used(kind: str, path: Path, **details) -> None:
-    """Tell the recorder which part (``kind``) of the file at ``path`` the chapter used."""
-    sys.audit(READ_EVENT, kind, str(path), details)
 
 
 class DataError(ValueError):
@@ -167,14 +143,16 @@ def _label(text: str) -> str:
 # --------------------------------------------------------------------------- schema
 
 
-@cache
 def _package(root: Path) -> dict:
+    """``data/datapackage.json``, read again whenever the file changes."""
     path = root / "data" / "datapackage.json"
+    return _parsed_package(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _parsed_package(path: Path, mtime: int) -> dict:
     try:
-        # Recorded by the part each caller uses (see _used below).
-        with _unrecorded():
-            text = path.read_text(encoding="utf-8")
-        return json.loads(text)
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise DataError("data/datapackage.json", f"is not valid JSON ({err})") from None
 
@@ -182,14 +160,12 @@ def _package(root: Path) -> dict:
 def dataset_names(root: Path | None = None) -> list[str]:
     """The names of every dataset declared in ``data/datapackage.json``."""
     root = Path(root or book_root())
-    _used("resource-names", root / "data" / "datapackage.json")
     return [r["name"] for r in _package(root)["resources"]]
 
 
 def schema(name: str, root: Path | None = None) -> dict:
     """The declared resource (path, title, schema) for the dataset ``name``."""
     root = Path(root or book_root())
-    _used("resource", root / "data" / "datapackage.json", name=name)
     for resource in _package(root)["resources"]:
         if resource["name"] == name:
             return resource
@@ -230,8 +206,7 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     if not body:
         raise DataError(rel, "has a header but no rows")
 
-    with _unrecorded():  # recorded below as the keys this dataset names
-        bib = bibliography_keys(root)
+    bib = bibliography_keys(root)
     seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
     records = []
     for number, cells in enumerate(body, start=1):  # the one place rows are counted
@@ -263,9 +238,6 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
                     )
         records.append(record)
 
-    cited = [key for field in fields if field.get("bibtexKey")
-             for cells in body for key in split_keys(cells[header.index(field["name"])])]
-    _used("bibkeys", root / "references.bib", keys=cited)
     _check_foreign_keys(resource, records, rel, root)
     frame = _frame(records, fields)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")

@@ -1,27 +1,19 @@
-"""The Sphinx extensions of the ALS Scan explainer: build code, apart from the content code
-that chapters import (:mod:`als_explainer`).
+"""The book's own Sphinx extensions: build code, apart from the content code that chapters
+import (:mod:`als_explainer`), which the build reads as text only and never imports.
 
-Each module is one extension and one concern, registered in ``_config.yml`` under
-``sphinx: extra_extensions``; the editing guide (``chapters/96-editing.md``, "The build
-layer, module by module") maps them, their hooks, their tests and the workarounds they
-still carry:
+``_config.yml`` registers this package; :func:`setup` loads its modules in the order they
+depend on, each one extension and one concern. The editing guide maps them, their
+hooks, tests and remaining workarounds ("The build layer, module by module")."""
 
-- :mod:`~book_extensions.inputs` (plain Python) reads what a chapter's code imports and
-  loads; :mod:`~book_extensions.reexecution` drops the cached runs of chapters whose
-  inputs changed; :mod:`~book_extensions.parallel_execution` runs the chapters due side
-  by side; :mod:`~book_extensions.run_reports` names a failing cell and writes into the
-  sources;
-- :mod:`~book_extensions.citation_style`, :mod:`~book_extensions.reader_fixes`,
-  :mod:`~book_extensions.search_ranking`, :mod:`~book_extensions.reader_assets`: the
-  pages (their scripts and styles in ``static/``, the theme templates in ``templates/``);
-- :mod:`~book_extensions.editions`: the book as an edition (dates, previews, share
-  settings, root page, sitemap, PDF).
-- :mod:`~book_extensions.paper`: the PDF tagged for screen readers (PDF/UA-1), dated by
-  the edition, its tables set for paper (``paper_static/``);
-- :mod:`~book_extensions.epub`: the EPUB edition's metadata, its link on the landing page,
-  no scripts or code toggles in it;
-- :mod:`~book_extensions.reproducible`: byte-identical output from the same sources.
+#: In order: re-execution first (it decides which chapters run); the third-party extensions
+#: a module configures are loaded by that module (sphinx-tippy by previews; sphinx-sitemap
+#: and sphinxext-opengraph by sharing).
+MODULES = ("reexecution", "parallel_execution", "run_reports", "citation_style", "reader_fixes",
+           "reading_time", "search_ranking", "reader_assets", "chart_pictures", "editions",
+           "previews", "sharing", "pdf_fonts", "paper", "epub", "reproducible")
 
-Nothing here is imported by a chapter, and nothing in :mod:`als_explainer` imports this
-package; the build reads the content code as text only.
-"""
+
+def setup(app):
+    for name in MODULES:
+        app.setup_extension(f"{__name__}.{name}")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

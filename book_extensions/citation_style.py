@@ -8,12 +8,15 @@ the citations use (organisation authors are written in braces in references.bib)
 
 It also gives each bibliography entry a line "Cited in:" with links back to the pages
 that cite it, so the bibliography is not a dead end (sphinxcontrib-bibtex has no option
-for this; it does record every citation, which is what the links are made from).
+for this; it does record every citation, which is what the links are made from), and
+makes every web address in an entry a link (a note naming the copy read: "Copy read: a
+repost, https://...").
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec pybtex itself uses)
 from docutils import nodes
@@ -28,6 +31,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 STYLE = "author_year_labels"
+_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,;:)]")
 
 
 def _plain(text: str) -> str:
@@ -76,6 +80,19 @@ class AuthorYearStyle(PlainStyle):
         ]
 
 
+def linked(text: str) -> list[nodes.Node]:
+    """``text`` as Text nodes, with every web address in it made a link."""
+    parts, start = [], 0
+    for match in _URL.finditer(text):
+        if match.start() > start:
+            parts.append(nodes.Text(text[start:match.start()]))
+        parts.append(nodes.reference(match.group(), match.group(), refuri=match.group()))
+        start = match.end()
+    if start < len(text):
+        parts.append(nodes.Text(text[start:]))
+    return parts
+
+
 register_plugin("pybtex.style.labels", "author_year_labels", AuthorYearLabels)
 register_plugin("pybtex.style.sorting", "by_label", ByLabel)
 register_plugin("pybtex.style.formatting", STYLE, AuthorYearStyle)
@@ -98,6 +115,10 @@ class CitedIn(SphinxPostTransform):
                 citing.setdefault(target.key.lower(), set()).add(ref.docname)
         first = lambda docname: (docname != self.config.root_doc, docname)  # noqa: E731
         for entry in self.document.findall(nodes.citation):
+            for text in list(entry.findall(nodes.Text)):  # addresses in notes, as links
+                if _URL.search(text) and not isinstance(text.parent, nodes.reference):
+                    index = text.parent.index(text)
+                    text.parent[index:index + 1] = linked(str(text))
             pages = sorted(citing.get(keys.get((entry["ids"] or [""])[0]), set()) - {self.env.docname},
                            key=first)
             if not pages:

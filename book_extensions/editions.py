@@ -1,23 +1,8 @@
-"""The book as an edition: its date and version, when each chapter's facts were checked,
-hover/focus previews, share metadata, a sitemap, a proper root page, and the PDF.
-
-Registered in ``_config.yml`` (``sphinx: extra_extensions``). Everything an editor
-changes lives in ``_config.yml`` under ``sphinx: config:`` (see the editing guide):
-
-- ``book_version``, ``book_date``: the edition, shown on the landing page, the PDF's
-  title page and the "How to cite" section (``CITATION.cff`` repeats them; a test keeps
-  the two in step);
-- ``book_facts_as_of``: when the facts and law were last checked, shown under the title
-  of every chapter; ``book_facts_as_of_pages`` overrides it for single chapters;
-- ``book_contact``: where readers send corrections (left empty, the pages say honestly
-  that no address has been published yet);
-- ``html_baseurl``: the site's public address; when set, pages carry absolute share
-  links and the build writes ``sitemap.xml``.
-
-Nothing here touches the network: the previews' JavaScript (tippy.js and Popper, from
-npm, pinned in ``package-lock.json``) is served from ``static/vendor/``, and the share
-cards are drawn by matplotlib with fonts that ship with it or with sphinxext-opengraph.
-"""
+"""The book as an edition: its version and date on the landing page (with links to the
+PDF and EPUB files published next to the pages), and "facts and law as of" under the
+title of each dated chapter. The settings (``book_*`` in ``_config.yml``; the editing guide
+says when to change each) are declared here and checked once, when the build starts: a
+mistyped date stops it, naming the setting."""
 
 from __future__ import annotations
 
@@ -25,22 +10,19 @@ import datetime as dt
 import re
 import shutil
 from fnmatch import fnmatch
-from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from docutils import nodes
 from sphinx import addnodes
 
-STATIC = Path(__file__).resolve().parent / "static"
-PDF_TEMPLATES = Path(__file__).resolve().parent / "pdf_templates"
 NO_CONTACT = ("The editors have not yet published a contact address for corrections; "
               "until they do, this page cannot offer one.")
 
+#: The edition's settings and their defaults (``_config.yml``, ``sphinx: config:``).
+SETTINGS = {"book_version": "", "book_date": "", "book_facts_as_of": "", "book_facts_as_of_pages": {},
+            "book_dated_pages": [], "book_contact": "", "book_whats_new_page": "",
+            "book_about_page": "", "book_pdf_name": ""}
 _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-
-
-# --------------------------------------------------------------------------- dates
 
 
 def reader_date(value: str, *, setting: str = "book_date") -> str:
@@ -116,8 +98,11 @@ def _doc_link(app, fromdoc: str, target: str, text: str) -> nodes.Node:
     return xref
 
 
-def _substitutions(app, config) -> None:
-    """The settings as MyST substitutions, so pages quote them instead of repeating them."""
+def _settings(app, config) -> None:
+    """Every date checked once; the settings as MyST substitutions, so pages quote them
+    instead of repeating them."""
+    for docname, value in (config.book_facts_as_of_pages or {}).items():
+        reader_date(value, setting=f"book_facts_as_of_pages[{docname!r}]")
     substitutions = dict(config.myst_substitutions or {})
     substitutions.update({
         "book_version": config.book_version,
@@ -131,189 +116,17 @@ def _substitutions(app, config) -> None:
     config.myst_substitutions = substitutions
 
 
-# --------------------------------------------------------------------------- provenance
-
-_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,;:)]")
-
-
-def linked(text: str) -> list[nodes.Node]:
-    """``text`` as Text nodes, with every web address in it made a link."""
-    parts, start = [], 0
-    for match in _URL.finditer(text):
-        if match.start() > start:
-            parts.append(nodes.Text(text[start:match.start()]))
-        parts.append(nodes.reference(match.group(), match.group(), refuri=match.group()))
-        start = match.end()
-    if start < len(text):
-        parts.append(nodes.Text(text[start:]))
-    return parts
-
-
-def _link_copies_read(app, doctree, docname) -> None:
-    """A bibliography note that names the copy read ("Copy read: a repost, https://...")
-    links it, like the original address before it."""
-    for citation in doctree.findall(nodes.citation):
-        for text in list(citation.findall(nodes.Text)):
-            if _URL.search(text) and not isinstance(text.parent, nodes.reference):
-                index = text.parent.index(text)
-                text.parent[index:index + 1] = linked(str(text))
-
-
-# --------------------------------------------------------------------------- previews
-
-
-def _previews(app, config) -> None:
-    """tippy.js and Popper from the book's own static files, never a CDN."""
-    if str(STATIC) not in config.html_static_path:  # sortable_tables may have added it
-        config.html_static_path = [*config.html_static_path, str(STATIC)]
-    app.add_css_file("book-previews.css")
-    app.add_js_file("book-previews.js", loading_method="defer")
-    missing = [name for name in config.tippy_js if not (STATIC / name).is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"book_extensions/static/{missing[0]} is missing: the previews' JavaScript is "
-            "vendored from npm; restore it with `npm ci && npm run vendor`")
-
-
-_TIP_ATTRIBUTES = re.compile(r'\s(?:id|role|aria-[a-z]+)="[^"]*"')
-_TIP_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
-
-
-def tip_html(html: str) -> str:
-    """A preview's HTML without ids, roles and heading anchors: shown inside the page, a
-    copied ``id`` would duplicate the original's and a copied ``role`` (e.g. a
-    bibliography entry's) would claim a structure the tip does not have."""
-    return _TIP_HEADERLINK.sub("", _TIP_ATTRIBUTES.sub("", html))
-
-
-def _clean_tips(app, pagename, templatename, context, doctree) -> None:
-    # sphinx-tippy collects each page's tips at priority 450 and writes them at the end.
-    pages = getattr(app.env, "tippy_data", {}).get("pages", {})
-    if pagename in pages:
-        tips = pages[pagename]["id_to_html"]
-        for key, html in tips.items():
-            tips[key] = tip_html(html)
-
-
-def _no_tippy_caches(app, exception) -> None:
-    """sphinx-tippy leaves the caches of its network features (off here) in the site."""
-    if exception is None and app.builder.format == "html":
-        for name in ("tippy_wiki_cache.json", "tippy_doi_cache.json", "tippy_rtd_cache.json"):
-            (Path(app.outdir) / name).unlink(missing_ok=True)
-
-
-# --------------------------------------------------------------------------- sharing
-
-
-def _share_settings(app, config) -> None:
-    """One address setting (``html_baseurl``) for share links, cards and the sitemap."""
-    if config.html_baseurl and not config.html_baseurl.endswith("/"):
-        config.html_baseurl += "/"
-    if not config.ogp_site_url:
-        config.ogp_site_url = config.html_baseurl
-    if not config.ogp_site_name:
-        config.ogp_site_name = config.html_title
-
-
-def _describe_by_content(app, pagename, templatename, context, doctree) -> None:
-    """Share descriptions start with the page's own words, not with the date line: the
-    body is already rendered, so the line leaves only the doctree sphinxext-opengraph reads."""
-    if doctree is not None:
-        for line in list(doctree.findall(nodes.paragraph)):
-            if {"facts-as-of", "book-edition"} & set(line["classes"]):
-                line.parent.remove(line)
-
-
-def root_page(title: str, target: str, favicon: str | None) -> str:
-    """The site's ``index.html``: a titled page that sends the browser to the book."""
-    icon = f'  <link rel="icon" href="{escape(favicon)}">\n' if favicon else ""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-        f"  <title>{escape(title)}</title>\n{icon}"
-        f"  <link rel=\"canonical\" href=\"{escape(target)}\">\n"
-        f"  <meta http-equiv=\"Refresh\" content=\"0; url={escape(target)}\">\n"
-        "</head>\n<body>\n"
-        f"  <p><a href=\"{escape(target)}\">{escape(title)}</a></p>\n"
-        "</body>\n</html>\n")
-
-
-def sitemap(base: str, pages: list[str], lastmod: str) -> str:
-    """``sitemap.xml`` listing ``pages`` (paths relative to ``base``)."""
-    urls = "".join(f"  <url><loc>{xml_escape(base + page)}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                   for page in pages)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{urls}</urlset>\n")
-
-
-def _site_files(app, exception) -> None:
-    if exception is not None or app.builder.name != "html":
-        return
-    out = Path(app.outdir)
-    favicon = Path(app.config.html_favicon).name if app.config.html_favicon else None
-    if favicon:
-        # Browsers ask for /favicon.ico whatever the page says; answer with the book's icon.
-        shutil.copyfile(out / "_static" / favicon, out / "favicon.ico")
-    root = app.builder.get_target_uri(app.config.root_doc)
-    (out / "index.html").write_text(
-        root_page(app.config.html_title, root, f"_static/{favicon}" if favicon else None),
-        encoding="utf-8")
-    sitemap_path = out / "sitemap.xml"
-    if app.config.html_baseurl:
-        pages = sorted(app.builder.get_target_uri(doc) for doc in app.env.found_docs)
-        sitemap_path.write_text(sitemap(app.config.html_baseurl, pages, app.config.book_date),
-                                encoding="utf-8")
-    else:
-        sitemap_path.unlink(missing_ok=True)
-
-
-# --------------------------------------------------------------------------- PDF
-
-
-def _pdf_settings(app, config) -> None:
-    config.templates_path = [*config.templates_path, str(PDF_TEMPLATES)]
-    config.simplepdf_file_name = config.book_pdf_name
-    config.html_context = {
-        **(config.html_context or {}),
-        "book_title": config.html_title,
-        "book_editors": config.author,
-        "book_version": config.book_version,
-        "book_date": reader_date(config.book_date),
-        "book_facts_as_of": reader_date(config.book_facts_as_of, setting="book_facts_as_of"),
-        "book_site": config.html_baseurl,
-    }
-
-
-def _publish_pdf(app, exception) -> None:
-    """Put the PDF edition next to the web pages, where the landing page links to it."""
-    if exception is not None or app.builder.name != "simplepdf":
-        return
-    pdf = Path(app.outdir) / app.config.book_pdf_name
-    site = Path(app.outdir).parent / "html"
-    if pdf.is_file() and site.is_dir():
-        shutil.copyfile(pdf, site / pdf.name)
+def publish(app, name: str) -> None:
+    """Copy the edition file ``name`` (the PDF, the EPUB) from its builder's folder next to
+    the web pages, where the landing page links to it."""
+    path, site = Path(app.outdir) / name, Path(app.outdir).parent / "html"
+    if path.is_file() and site.is_dir():
+        shutil.copyfile(path, site / name)
 
 
 def setup(app):
-    app.add_config_value("book_version", "", "env", types=[str])
-    app.add_config_value("book_date", "", "env", types=[str])
-    app.add_config_value("book_facts_as_of", "", "env", types=[str])
-    app.add_config_value("book_facts_as_of_pages", {}, "env", types=[dict])
-    app.add_config_value("book_dated_pages", [], "env", types=[list])
-    app.add_config_value("book_contact", "", "env", types=[str])
-    app.add_config_value("book_whats_new_page", "", "env", types=[str])
-    app.add_config_value("book_about_page", "", "env", types=[str])
-    app.add_config_value("book_pdf_name", "", "env", types=[str])
-    app.connect("config-inited", _substitutions)
-    app.connect("config-inited", _previews)
-    app.connect("config-inited", _share_settings)
-    app.connect("config-inited", _pdf_settings)
+    for name, default in SETTINGS.items():
+        app.add_config_value(name, default, "env", types=[type(default)])
+    app.connect("config-inited", _settings)
     app.connect("doctree-read", _date_lines)
-    app.connect("doctree-resolved", _link_copies_read)
-    app.connect("html-page-context", _describe_by_content, priority=400)  # before opengraph
-    app.connect("html-page-context", _clean_tips, priority=460)  # after sphinx-tippy
-    app.connect("build-finished", _no_tippy_caches, priority=600)  # after sphinx-tippy writes them
-    # Before sphinx-external-toc, which writes a bare redirect only when none exists.
-    app.connect("build-finished", _site_files, priority=400)
-    app.connect("build-finished", _publish_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,19 +1,13 @@
-"""The EPUB edition: the whole book as one e-book, built by Sphinx's own ``epub`` builder
-(the README's third build command), checked by epubcheck.
-
-Registered in ``_config.yml`` (``sphinx: extra_extensions``), after ``editions``. The
-e-book's metadata come from the book's own settings, set once in ``_config.yml``:
-title (``title``), editors (``author``), language (``language``, English when unset),
-date (``book_date``, through ``SOURCE_DATE_EPOCH``, see :mod:`book_extensions.reproducible`),
-version (``book_version``) and file name (``book_epub_name``). The e-book carries no
-scripts: code that the web pages hide behind a toggle is printed open, as in the PDF.
-When the build is done, the EPUB is copied next to the web pages, where the landing page
-links to it (next to the PDF).
+"""The EPUB edition (Sphinx's ``epub`` builder, checked by epubcheck): its metadata from the
+book's own settings (``title``, ``author``, ``language``, ``book_version``,
+``book_epub_name``; its date through ``SOURCE_DATE_EPOCH``, see
+:mod:`book_extensions.reproducible`), its link on the landing page, no scripts (code the
+web pages hide behind a toggle is printed open), and the file published next to the
+web pages.
 """
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -21,6 +15,7 @@ from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx import addnodes
 
+from .editions import publish
 from .reproducible import normalise_zip
 
 VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
@@ -124,12 +119,9 @@ def _publish_epub(app, exception) -> None:
     if exception is not None or app.builder.name != "epub":
         return
     epub = Path(app.outdir) / app.config.book_epub_name
-    if not epub.is_file():
-        return
-    normalise_zip(epub)
-    site = Path(app.outdir).parent / "html"
-    if site.is_dir():
-        shutil.copyfile(epub, site / epub.name)
+    if epub.is_file():
+        normalise_zip(epub)
+        publish(app, epub.name)
 
 
 def setup(app):

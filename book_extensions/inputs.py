@@ -1,25 +1,16 @@
-"""What a chapter's code reads, found by reading the code, not by running it.
+"""What a chapter's code reads, found by reading the code (Python's ``ast``), not by running it.
 
-A chapter reads the book only through the content package (``als_explainer``): it
-imports modules of it, and it loads datasets with ``load("name")``. Both are plain to
-see in the source, so this module reads them there, with Python's ``ast``:
-
-- **modules**: every module of the package that the chapter's code cells import, and
-  every module those import in turn (``from als_explainer import load`` names the
-  module the package exports ``load`` from);
-- **datasets**: every ``load("name")`` (or ``schema("name")``) written in those cells
-  and modules, through an import of the package's loader. A call whose name is not
-  written out (``load(name)``, or ``dataset_names()``) reads every dataset. The
-  loader's own calls inside its module follow a dataset's foreign keys, which the
-  dataset's fingerprint below covers;
-- **charts**: every ``publish(fig, "slug")`` in the cells, written to
-  ``figures/<slug>.svg``.
+- **modules**: the modules of the content package the chapter's cells import, and the
+  modules those import in turn (``from pkg import load`` names the module the package
+  exports ``load`` from);
+- **datasets**: every ``load("name")`` or ``schema("name")`` of the package's loader in
+  those cells and modules; a name not written out (``load(name)``, ``dataset_names()``)
+  means every dataset;
+- **charts**: every ``publish(fig, "slug")`` in the cells (``figures/<slug>.svg``).
 
 A dataset's fingerprint covers its CSV file, its entry in ``data/datapackage.json``, the
-source keys its rows name that are missing from ``references.bib`` (adding a source
-changes nothing; removing one a row names does), and the datasets its foreign keys
-point to. :mod:`book_extensions.reexecution` turns these fingerprints into the decision
-to run a chapter again. Nothing here imports Sphinx, so it is tested on its own.
+source keys its rows name that ``references.bib`` lacks, and the datasets its foreign
+keys point to. Chapters are read with myst-nb's own reader; nothing here imports Sphinx.
 """
 
 from __future__ import annotations
@@ -31,6 +22,8 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from myst_nb.core.read import read_myst_markdown_notebook
 
 EVERY_DATASET = "*"
 LOADERS = ("load", "schema")  # functions of <package>.data that read one dataset
@@ -51,42 +44,15 @@ class Cell:
     source: str
 
 
-def is_notebook(text: str) -> bool:
-    """Whether a Markdown page is a MyST notebook, by MyST-NB's documented rule: its top
-    matter says ``file_format: mystnb`` or (jupytext's) ``format_name: myst``."""
-    top, found, _ = text.partition("\n---")
-    return text.startswith("---") and bool(found) and any(
-        line.split(":")[0].strip() in ("file_format", "format_name") and line.split(":", 1)[1].strip()
-        in ("mystnb", "myst") for line in top.splitlines() if ":" in line)
-
-
 def code_cells(text: str) -> list[Cell]:
-    """The ``{code-cell}`` blocks of a MyST Markdown notebook, without their options."""
-    cells, lines, index = [], text.splitlines(), 0
-    while index < len(lines):
-        opening = lines[index].strip()
-        if opening.startswith("```") and "{code-cell}" in opening:
-            fence, start, body = opening[:len(opening) - len(opening.lstrip("`"))], index, []
-            index += 1
-            while index < len(lines) and lines[index].strip() != fence:
-                body.append(lines[index])
-                index += 1
-            cells.append(Cell(start + 1, "\n".join(_without_options(body)).strip("\n")))
-        index += 1
-    return cells
+    """The code cells of a MyST Markdown notebook as myst-nb reads them (without their
+    options), each with the line of its opening fence."""
+    notebook = read_myst_markdown_notebook(text, add_source_map=True)
+    return [Cell(line, cell.source) for line, cell in zip(notebook.metadata["source_map"], notebook.cells)
+            if cell.cell_type == "code"]
 
 
-def _without_options(body: list[str]) -> list[str]:
-    if body and body[0].strip() == "---":  # a YAML block of options
-        end = next((i for i, line in enumerate(body[1:], 1) if line.strip() == "---"), 0)
-        return body[end + 1:]
-    count = 0
-    while count < len(body) and body[count].startswith(":"):  # ":tags: [...]" lines
-        count += 1
-    return body[count:]
-
-
-def _parse(source: str) -> ast.Module | None:
+def parse(source: str) -> ast.Module | None:
     """The code as a syntax tree; IPython's ``%magic`` and ``!shell`` lines left out."""
     kept = "\n".join(line for line in source.splitlines()
                      if not line.lstrip().startswith(("%", "!")))
@@ -203,7 +169,7 @@ class Package:
         if module not in self._uses:
             self._uses[module] = Uses()  # an import cycle ends here
             path = self.path(module)
-            self._uses[module] = self.uses(_parse(path.read_text(encoding="utf-8")), module)
+            self._uses[module] = self.uses(parse(path.read_text(encoding="utf-8")), module)
         return self._uses[module]
 
     def closure(self, start: Uses) -> Uses:
@@ -266,7 +232,7 @@ def _text(node, constants: dict) -> str | None:
 
 def _exports(init_source: str) -> dict[str, str]:
     """The package's lazy exports: the ``{"name": "module"}`` dict its ``__init__`` maps."""
-    tree = _parse(init_source)
+    tree = parse(init_source)
     for node in tree.body if tree else []:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
             try:
@@ -354,7 +320,7 @@ class Book:
         """The fingerprints of everything the chapter with source ``text`` reads, and the
         charts it draws (its cells read as one module: a name one cell imports is used
         in later ones)."""
-        trees = [_parse(cell.source) for cell in code_cells(text)]
+        trees = [parse(cell.source) for cell in code_cells(text)]
         if None in trees:  # a cell the parser cannot read: assume it reads everything
             cells = None
         else:

@@ -1,21 +1,9 @@
-"""The PDF edition as a document: tagged for accessibility, dated by the edition, with
-its tables set for paper.
-
-Registered in ``_config.yml`` (``sphinx: extra_extensions``); it acts on the PDF build
-(sphinx-simplepdf's ``simplepdf`` builder) only:
-
-- WeasyPrint writes the PDF as PDF/UA-1: a tagged PDF (a structure tree that screen
-  readers follow, ``/MarkInfo``) with its title in the XMP metadata. The document's
-  language (``/Lang``) comes from ``<html lang>`` and its bookmarks from the headings:
-  one for every chapter and section.
-- Its creation and modification dates are the edition's date (``book_date``), not the
-  time of the build, and its author the book's editors (``author``).
-- No link in it points into the build folder (``file:///…``): the table of contents
-  heading (``paper_templates/paper-toc.html``) and the data files' download links are
-  plain text.
-- ``paper_static/book-paper.css`` sets tables ragged-right and hyphenated, smaller than
-  the text; tables of :data:`WIDE_TABLE` columns or more get the class ``wide-table``
-  and a smaller size still.
+"""The PDF edition (sphinx-simplepdf's ``simplepdf`` builder, typeset by WeasyPrint): its
+covers and file name, PDF/UA-1 tags, dates and author from the edition rather than the
+clock, no links into the build folder (the table of contents heading and download links
+kept as text), tables set for paper (``paper_static/book-paper.css``; tables of
+:data:`WIDE_TABLE` columns or more marked ``wide-table``), and the file published next to
+the web pages.
 """
 
 from __future__ import annotations
@@ -26,8 +14,11 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
+from .editions import publish, reader_date
+
 STATIC = Path(__file__).resolve().parent / "paper_static"
 TEMPLATES = Path(__file__).resolve().parent / "paper_templates"
+COVERS = Path(__file__).resolve().parent / "pdf_templates"  # the title page and back cover
 STYLESHEET = "book-paper.css"
 #: WeasyPrint's own name for PDF/UA-1 (tags on, PDF 1.7, title in the XMP metadata).
 PDF_VARIANT = ["--pdf-variant", "pdf/ua-1"]
@@ -39,8 +30,18 @@ def _pdf_settings(app, config) -> None:
     if "--pdf-variant" not in flags:
         config.simplepdf_weasyprint_flags = [*flags, *PDF_VARIANT]
     # The table of contents without a link to the page itself (paper_templates/).
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    config.templates_path = [*config.templates_path, str(COVERS), str(TEMPLATES)]
     config.simplepdf_sidebars = {"**": ["paper-toc.html"]}
+    config.simplepdf_file_name = config.book_pdf_name
+    config.html_context = {  # what the covers print
+        **(config.html_context or {}),
+        "book_title": config.html_title,
+        "book_editors": config.author,
+        "book_version": config.book_version,
+        "book_date": reader_date(config.book_date),
+        "book_facts_as_of": reader_date(config.book_facts_as_of, setting="book_facts_as_of"),
+        "book_site": config.html_baseurl,
+    }
 
 
 def _paper_styles(app) -> None:
@@ -74,9 +75,16 @@ def _for_paper(app, doctree, docname) -> None:
         download.replace_self(download.children)
 
 
+def _publish_pdf(app, exception) -> None:
+    if exception is None and app.builder.name == "simplepdf":
+        publish(app, app.config.book_pdf_name)
+
+
 def setup(app):
+    app.setup_extension("book_extensions.editions")  # declares the book_* settings
     app.connect("config-inited", _pdf_settings)
     app.connect("builder-inited", _paper_styles)
     app.connect("html-page-context", _pdf_metadata)
     app.connect("doctree-resolved", _for_paper)
+    app.connect("build-finished", _publish_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,21 +1,12 @@
 """Run the chapters a build must run side by side, before Sphinx reads them.
 
-Jupyter Book 1 has no ``-j``: myst-nb runs each chapter when Sphinx reads it, one after
-the other, although no chapter needs another's results. So, once Sphinx knows which
-pages it will read (``env-before-read-docs``), this extension hands the chapters among
-them to jupyter-cache's own parallel executor (``local-parallel``, one process per CPU)
-through jupyter-cache's public API:
-
-1. each chapter is added to jupyter-cache's project, read by myst-nb's reader plugin
-   (``myst_nb_md``), so it is hashed exactly as myst-nb will hash it;
-2. the executor runs those that have no run in the cache (after
-   :mod:`book_extensions.reexecution` dropped the stale ones) in the chapter's folder,
-   with myst-nb's timeout and ``allow_errors``, and caches each run that succeeds;
-3. Sphinx then reads the pages, and myst-nb finds each run in the cache.
-
-A chapter that fails is not cached: myst-nb runs it again, alone, and the build stops
-naming the chapter and the cell, as when chapters run one by one. ``BOOK_JOBS=1`` runs
-them one by one (myst-nb alone), as does a build with a single chapter to run.
+Once Sphinx knows which pages it will read (``env-before-read-docs``), the chapters among
+them with no current run go to jupyter-cache's own parallel executor (``local-parallel``),
+added to its project with myst-nb's reader plugin so that each is hashed as myst-nb
+hashes it; myst-nb then finds every run in the cache. A chapter that fails is not cached:
+myst-nb runs it again alone and the build stops naming chapter and cell.
+``BOOK_JOBS=1`` runs chapters one by one (myst-nb alone). See the editing guide,
+"Chapters run side by side".
 """
 
 from __future__ import annotations

@@ -1,23 +1,12 @@
 """Run a chapter again when what its code reads has changed, not only when its code has.
 
-With ``execute_notebooks: cache`` myst-nb keeps each chapter's run in jupyter-cache,
-which recognises a run by a hash of the chapter's code cells alone (MyST-NB #299 and
-#621, jupyter-book #1633): an edited CSV or an edited module of the content package
-would be served from a stale run. So, before Sphinx reads anything
-(``env-get-outdated``), this extension
-
-1. reads each chapter's code and lists what it reads (:mod:`book_extensions.inputs`),
-   with a fingerprint of each: modules of the content package, datasets, charts;
-2. compares them with the fingerprints kept, per chapter, in ``book-inputs.json``
-   beside jupyter-cache's database (``_build/.jupyter_cache/``);
-3. when any differs, removes that chapter's runs from jupyter-cache (its public
-   ``remove_cache``), says why, and returns the chapter as outdated: Sphinx reads it
-   again and myst-nb, finding no run, runs it.
-
-So every run left in the cache was made from the inputs now on disk, and the kept
-fingerprints are brought up to date at once. A code edit changes jupyter-cache's hash
-and a prose edit does not: jupyter-cache handles those two alone. Clearing the cache
-clears the fingerprints with it.
+jupyter-cache recognises a run by a hash of the code cells alone (MyST-NB #299, #621,
+jupyter-book #1633). So before Sphinx reads anything (``env-get-outdated``), this compares
+each chapter's inputs (:mod:`book_extensions.inputs`) with those kept in
+``book-inputs.json`` beside jupyter-cache's database; for a chapter whose inputs differ,
+it removes the chapter's runs (jupyter-cache's public ``remove_cache``), says why, and
+returns it as outdated, so myst-nb runs it. The editing guide follows one data file
+through this ("How a data edit reaches a chapter, in the code").
 """
 
 from __future__ import annotations
@@ -26,9 +15,10 @@ import json
 import os
 from pathlib import Path
 
+from myst_nb.core.read import is_myst_markdown_notebook
 from sphinx.util import logging
 
-from .inputs import Book, is_notebook
+from .inputs import Book
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +34,7 @@ def chapters_with_code(env, docnames) -> dict[str, Path]:
     """Of ``docnames``, the pages that are notebooks (MyST Markdown), with their files."""
     paths = {docname: Path(env.doc2path(docname)).absolute() for docname in sorted(docnames)}
     return {docname: path for docname, path in paths.items()
-            if path.suffix == ".md" and is_notebook(path.read_text(encoding="utf-8"))}
+            if path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))}
 
 
 def stale_chapters(app, env, added, changed, removed) -> list[str]:

@@ -1,16 +1,12 @@
 """The same sources give the same bytes: two cold builds of one commit, in two folders, on
 two machines, write byte-identical sites, PDFs and EPUBs.
 
-Registered in ``_config.yml`` (``sphinx: extra_extensions``), after ``sphinx_tippy``.
-What used to differ between two builds, and what this module does about it:
+What used to differ between two builds, and what this module does about it (the
+previews' scripts are named and ordered by :mod:`book_extensions.previews`):
 
 - **The build date.** Sphinx stamps the EPUB with the time of the build unless
   ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) says otherwise; the build
   sets it to the edition's date (``book_date``) when the environment does not.
-- **The previews' scripts.** sphinx-tippy names each page's script with a random UUID
-  (to defeat browsers' caches) and lists its tips in the order of a Python ``set``,
-  which changes with every process. Each page's tips are put in a fixed order, and its
-  script is named by a digest of what it holds: a new name exactly when the tips change.
 - **Folders.** Settings that name the book's own folders by absolute path (hashed into
   the site's ``.buildinfo``) are made relative to the book.
 - **Zip archives** (the EPUB) store each file's modification time; :func:`normalise_zip`
@@ -23,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import zipfile
 from pathlib import Path
@@ -62,45 +57,6 @@ def _build_date(app, config) -> None:
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(config.book_date)))
 
 
-# --------------------------------------------------------------------------- previews
-
-
-def tips_digest(refs: list, tips: dict) -> str:
-    """A short digest of one page's preview data: the links it previews and their tips."""
-    data = json.dumps({"refs": refs, "tips": {str(k): v for k, v in tips.items()}},
-                      sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
-
-
-def _stable_tips(app, pagename, templatename, context, doctree) -> None:
-    """After sphinx-tippy has collected a page's tips (priority 450) and the editions
-    module has cleaned them (460): a fixed order, and a script named by its contents."""
-    pages = getattr(app.env, "tippy_data", {}).get("pages", {})
-    data = pages.get(pagename)
-    if data is None:
-        return
-    data["refs_in_page"] = sorted(data["refs_in_page"], key=lambda ref: (ref[0] or "", ref[1] or ""))
-    static = Path(app.outdir, "_static")
-    old = data["js_path"]
-    new = old.with_name(f"{Path(pagename).name}.{tips_digest(data['refs_in_page'], data['id_to_html'])}.js")
-    if new == old:
-        return
-    data["js_path"] = new
-    old_name, new_name = old.relative_to(static).as_posix(), new.relative_to(static).as_posix()
-    # The page's scripts are the builder's list, which app.add_js_file appends to (and
-    # where each file's name starts with "_static/").
-    scripts = context.get("script_files", [])
-    scripts[:] = [s for s in scripts if getattr(s, "filename", None) != f"_static/{old_name}"]
-    app.add_js_file(new_name, loading_method="defer")
-    # A rebuild leaves no script of an earlier digest behind.
-    for stale in new.parent.glob(f"{Path(pagename).name}.*.js"):
-        if stale != new:
-            stale.unlink()
-
-
-# --------------------------------------------------------------------------- files
-
-
 def normalise_zip(path: Path) -> None:
     """Rewrite the zip archive at ``path`` with every entry in its original order and
     compression, dated 1 January 1980 and readable by all, so that the same contents
@@ -133,5 +89,4 @@ def differences(first: dict[str, str], second: dict[str, str]) -> list[str]:
 def setup(app):
     app.connect("config-inited", _build_date)
     app.connect("config-inited", _relative_paths, priority=900)
-    app.connect("html-page-context", _stable_tips, priority=470)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,15 +1,11 @@
 """What the build says about a chapter's run that went wrong, in an editor's terms.
 
-- **A cell that raised.** myst-nb stops the build with the chapter's path and the
-  kernel's error (nbclient's ``CellExecutionError``: the cell's source, the error's
-  name and value). The build's last words then name the chapter, the code cell's
-  number and line, and the error: "The build stopped: chapters/x.md, code cell 2
-  (line 41) raised KeyError: 'steadfast'".
-- **A chapter that wrote into the sources.** The build may write only charts into
-  ``figures/`` and files under ``_build/``. The files of ``chapters/``, ``data/``, the
-  content package and the top folder are noted before the chapters run and checked
-  after each one: a file that appeared, changed or went is named in a warning on the
-  chapter that ran (or on the chapters that ran side by side).
+- **A cell that raised**: the build's last words name the chapter, the code cell's number
+  and line, and the error ("The build stopped: chapters/x.md, code cell 2 (line 41)
+  raised KeyError: 'steadfast'").
+- **A chapter that wrote into the sources**: the files of ``chapters/``, ``data/``, the
+  content package and the top folder are noted before the chapters run and checked after
+  each; a file that appeared, changed or went is named in a warning on the chapter.
 """
 
 from __future__ import annotations

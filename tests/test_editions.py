@@ -1,24 +1,31 @@
-"""The book as an edition (book_extensions/editions.py): dates, the About and What's new
-pages, CITATION.cff, share metadata, the root page and sitemap, previews (sphinx-tippy)
-in a browser, and the PDF edition built from the one shared build.
+"""The book as an edition: dates (book_extensions/editions.py), the About and What's new
+pages, CITATION.cff, share metadata, the root page and sitemap (sharing.py), previews
+(previews.py: sphinx-tippy) in a browser, and the PDF edition built from the one shared
+build. The extensions' own behaviour is checked in process on tests/roots/test-edition.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import time
+import zipfile
+from fnmatch import fnmatch
 from pathlib import Path
 from types import SimpleNamespace
+from xml.etree import ElementTree
 
 import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from book_extensions.editions import _site_files, facts_as_of, reader_date, root_page, sitemap, tip_html
+from book_extensions.editions import reader_date
+from book_extensions.previews import tip_html
+from book_extensions.sharing import root_page
 
 from conftest import ROOT, toc_files
 from system_tools import tool
@@ -44,18 +51,55 @@ def test_reader_date_reads_days_and_months_and_refuses_typos():
             reader_date(bad, setting="book_facts_as_of")
 
 
-def test_a_chapter_can_carry_its_own_date():
-    config = SimpleNamespace(book_dated_pages=["chapters/[0-4]*"], book_facts_as_of="2026-12",
-                             book_facts_as_of_pages={"chapters/43-x": "2027-01-15"})
-    assert facts_as_of(config, "chapters/43-x") == "15 January 2027"
-    assert facts_as_of(config, "chapters/21-y") == "December 2026"
-    assert facts_as_of(config, "chapters/95-glossary") is None
+def build_edition(tmp_path, builder="html", parallel=0, **settings) -> tuple[Path, str]:
+    """tests/roots/test-edition (copied into ``tmp_path`` once) built in process with
+    ``settings``: the builder's output folder and the warnings."""
+    from sphinx.testing.util import SphinxTestApp
+
+    srcdir = tmp_path / "edition"
+    if not srcdir.exists():
+        shutil.copytree(ROOT / "tests" / "roots" / "test-edition", srcdir)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible sets it for the process
+    app = SphinxTestApp(builder, srcdir=srcdir, confoverrides=settings, parallel=parallel)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+    return Path(app.outdir), app.warning.getvalue()
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory) -> Path:
+    html, warnings = build_edition(tmp_path_factory.mktemp("edition"))
+    assert not warnings, warnings
+    return html
+
+
+def test_dated_pages_say_when_their_facts_were_checked_and_the_landing_page_the_edition(edition):
+    def line(page, kind):
+        found = soup_of(edition, page).select_one(f"h1 + p.{kind}")  # right under the title
+        return found and (found.get_text(" ", strip=True), [a["href"] for a in found.select("a")])
+
+    assert line("chapters/one", "facts-as-of") == ("Facts and law as of December 2026. What's new",
+                                                   ["../news.html"])
+    assert line("chapters/two", "facts-as-of")[0].startswith("Facts and law as of 15 January 2027.")
+    assert line("news", "facts-as-of") is None  # not matched by book_dated_pages
+    text, links = line("intro", "book-edition")
+    assert text.startswith("Edition of 7 December 2026 (version 2026.12.1).")
+    assert links == ["news.html", "about.html", "small.pdf", "small.epub"]
+
+
+def test_a_mistyped_date_stops_the_build_naming_the_setting(tmp_path):
+    with pytest.raises(Exception, match=r"book_facts_as_of_pages\['chapters/two'\] = '2027-13-01'"):
+        build_edition(tmp_path, book_facts_as_of_pages={"chapters/two": "2027-13-01"})
 
 
 def test_every_chapter_says_when_its_facts_were_checked(html):
-    dated = [p for p in toc_files() if facts_as_of(SimpleNamespace(
-        book_dated_pages=CONFIG["book_dated_pages"], book_facts_as_of=CONFIG["book_facts_as_of"],
-        book_facts_as_of_pages=CONFIG["book_facts_as_of_pages"]), p)]
+    dated = [p for p in toc_files() if any(fnmatch(p, pattern) for pattern in CONFIG["book_dated_pages"])
+             and p not in CONFIG["book_facts_as_of_pages"]]
     assert len(dated) >= 19, dated  # every chapter of the four Parts and the case at a glance
     expected = f"Facts and law as of {reader_date(CONFIG['book_facts_as_of'])}."
     wrong = []
@@ -153,30 +197,64 @@ def test_root_page_has_a_title_and_the_favicon(html):
     assert soup.select_one("meta[http-equiv=Refresh]")["content"].endswith("url=intro.html")
 
 
-def test_no_sitemap_without_a_site_address_and_a_full_one_with_it(html, tmp_path):
-    assert CONFIG["html_baseurl"] or not (html / "sitemap.xml").exists()
-    # The same build-finished step, on a copy of the built site, with an address set.
-    site = tmp_path / "html"
-    shutil.copytree(html, site, ignore=shutil.ignore_patterns("_images", "_downloads", "_sources"))
-    docs = set(toc_files())
-    app = SimpleNamespace(
-        outdir=str(site), builder=SimpleNamespace(name="html", get_target_uri=lambda d: f"{d}.html"),
-        env=SimpleNamespace(found_docs=docs),
-        config=SimpleNamespace(html_favicon="_static/favicon.png", root_doc="intro",
-                               html_title="ALS Scan v. Cloudflare, explained",
-                               html_baseurl="https://example.org/book/", book_date="2026-12-02"))
-    _site_files(app, None)
-    xml = (site / "sitemap.xml").read_text(encoding="utf-8")
-    locs = re.findall(r"<loc>(.*?)</loc>", xml)
-    assert sorted(locs) == sorted(f"https://example.org/book/{d}.html" for d in docs)
+def test_the_sitemap_lists_every_page_at_the_site_address(edition):
+    urlset = ElementTree.parse(edition / "sitemap.xml").getroot()
+    locs = [loc.text for loc in urlset.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    pages = ["about", "chapters/one", "chapters/two", "intro", "news"]
+    assert sorted(locs) == [f"https://example.org/small/{page}.html" for page in pages]
 
 
-def test_sitemap_and_root_page_escape_what_they_print():
-    assert "&amp;" in sitemap("https://e.org/?a=1&b=2/", ["x.html"], "2026-12-02")
+def test_no_sitemap_and_no_warning_without_a_site_address(tmp_path):
+    site, warnings = build_edition(tmp_path, html_baseurl="")
+    assert not warnings, warnings
+    assert not (site / "sitemap.xml").exists()
+    assert (site / "index.html").is_file()  # the root page does not depend on the address
+
+
+def test_the_epub_is_dated_by_the_edition_carries_no_script_and_sits_next_to_the_pages(tmp_path):
+    html, _ = build_edition(tmp_path)
+    folder, warnings = build_edition(tmp_path, builder="epub")
+    assert not warnings, warnings
+    epub = folder / "small.epub"
+    assert (html / "small.epub").read_bytes() == epub.read_bytes()
+    assert soup_of(html, "intro").select_one("a.epub-edition")["href"] == "small.epub"
+    with zipfile.ZipFile(epub) as archive:
+        assert archive.namelist()[0] == "mimetype"
+        assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        opf = archive.read("content.opf").decode("utf-8")
+        pages = {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml")}
+    for element in ("<dc:title>A small edition</dc:title>", "<dc:date>2026-12-07T00:00:00Z</dc:date>",
+                    "<dc:creator>The editors of a small edition</dc:creator>",
+                    '<meta property="ibooks:version">2026.12.1</meta>'):
+        assert element in opf, element
+    assert not [name for name, text in pages.items() if "<script" in text]
+    assert "pdf-edition" not in pages["intro.xhtml"] and "epub-edition" not in pages["intro.xhtml"]
+
+
+def test_root_page_escapes_what_it_prints():
     assert "<title>A &amp; B</title>" in root_page("A & B", "intro.html", None)
 
 
 # ------------------------------------------------------------------------------ previews
+
+
+def test_each_page_s_tips_are_one_script_named_by_what_it_holds(edition, tmp_path):
+    scripts = sorted(p.relative_to(edition).as_posix() for p in (edition / "_static" / "tippy").rglob("*.js"))
+    assert [re.sub(r"\.[0-9a-f]{16}\.js$", "", s) for s in scripts] == \
+        ["_static/tippy/" + page for page in ["about", "chapters/one", "chapters/two", "intro", "news"]]
+    for script in scripts:
+        page = script.removeprefix("_static/tippy/").rpartition(".")[0].rpartition(".")[0]
+        assert soup_of(edition, page).select(f'script[src$="{script.rpartition("/")[2]}"]'), page
+    again, _ = build_edition(tmp_path)  # another folder, another process's set order
+    assert sorted(p.relative_to(again).as_posix() for p in (again / "_static" / "tippy").rglob("*.js")) == scripts
+
+
+def test_with_two_processes_every_page_s_tip_script_is_written(tmp_path):
+    html, warnings = build_edition(tmp_path, parallel=2)
+    assert "previews extension is not safe for parallel writing" in warnings  # so pages are written in order
+    for page in ["about", "chapters/one", "chapters/two", "intro", "news"]:
+        scripts = [s["src"] for s in soup_of(html, page).select("script[src*='tippy/']")]
+        assert scripts and all((html / page).parent.joinpath(src).is_file() for src in scripts), (page, scripts)
 
 
 def test_tip_html_drops_ids_roles_and_anchors():
@@ -308,7 +386,6 @@ def test_an_open_tip_is_readable_and_passes_axe(reader, mode):
     tip = page.locator(TIP)
     tip.wait_for(state="visible", timeout=5000)
     colours = tip.evaluate("el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]")
-    page_background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert colours[0] != colours[1]
     if mode == "dark":
         assert colours[0] != "rgb(255, 255, 255)", "a white tip on a dark page"
@@ -316,7 +393,6 @@ def test_an_open_tip_is_readable_and_passes_axe(reader, mode):
         "() => getComputedStyle(document.querySelector('[data-tippy-root] .tippy-box')).opacity === '1'")
     problems, rules = run_axe(page)
     assert rules > 0 and not problems, problems
-    assert page_background  # the page rendered
 
 
 def test_previews_request_nothing_from_other_hosts(reader):
@@ -432,7 +508,7 @@ def test_pdf_is_published_next_to_the_site_and_the_landing_page_link_works(pdf, 
 
 
 def test_notes_link_every_address_they_name():
-    from book_extensions.editions import linked
+    from book_extensions.citation_style import linked
 
     parts = linked("Copy read: a repost, https://example.org/t?a=1.0. Then more")
     assert [p.astext() for p in parts] == ["Copy read: a repost, ", "https://example.org/t?a=1.0", ". Then more"]

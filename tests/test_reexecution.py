@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from book_extensions.inputs import Book, code_cells, is_notebook
+from book_extensions.inputs import Book, code_cells
 
 
 def runs(srcdir: Path) -> set[tuple]:
@@ -129,14 +129,8 @@ def test_datasets_and_charts_are_read_from_the_calls(tmp_path, cell, datasets, c
     (tmp_path / "tinybook" / "charts.py").write_text("def publish(fig, name):\n    pass\n")
     book = Book(tmp_path, "tinybook", [])
     text = f"```{{code-cell}} ipython3\n:tags: [hide-input]\n{cell}\n```\n"
-    from book_extensions.inputs import _parse
+    from book_extensions.inputs import parse
 
-    uses = book.package.closure(book.package.uses(_parse(code_cells(text)[0].source)))
+    uses = book.package.closure(book.package.uses(parse(code_cells(text)[0].source)))
     assert uses.datasets == datasets
     assert uses.charts == charts
-
-
-def test_a_page_is_a_notebook_only_with_myst_nb_top_matter():
-    assert is_notebook((ROOT / "one.md").read_text(encoding="utf-8"))
-    assert not is_notebook((ROOT / "index.md").read_text(encoding="utf-8"))
-    assert not is_notebook("---\ntitle: x\n---\n```{code-cell}\n1\n```\n")

@@ -1,0 +1,87 @@
+"""Hover and focus previews (sphinx-tippy) served from the book's own files, and sphinx-tippy's
+per-page tips made valid and reproducible. The editing guide lists what here waits for
+sphinx-tippy ("Workarounds, and when they can go")."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from bs4 import BeautifulSoup  # what sphinx-tippy itself reads the page with
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _previews(app, config) -> None:
+    """tippy.js and Popper from the book's own static files (vendored from npm), never a CDN."""
+    if str(STATIC) not in config.html_static_path:  # reader_assets may have added it
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    app.add_css_file("book-previews.css")
+    app.add_js_file("book-previews.js", loading_method="defer")
+    missing = [name for name in config.tippy_js if not (STATIC / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"book_extensions/static/{missing[0]} is missing: the previews' JavaScript is "
+            "vendored from npm; restore it with `npm ci && npm run vendor`")
+
+
+def tip_html(html: str) -> str:
+    """A preview's HTML without ids, roles and heading anchors: shown inside the page, a
+    copied ``id`` would duplicate the original's and a copied ``role`` (e.g. a
+    bibliography entry's) would claim a structure the tip does not have."""
+    soup = BeautifulSoup(html, "html.parser")
+    for anchor in soup.select("a.headerlink"):
+        anchor.decompose()
+    for tag in soup.find_all(True):
+        for name in [name for name in tag.attrs if name in ("id", "role") or name.startswith("aria-")]:
+            del tag[name]
+    return str(soup)
+
+
+def tips_digest(refs: list, tips: dict) -> str:
+    """A short digest of one page's preview data: the links it previews and their tips."""
+    data = json.dumps({"refs": refs, "tips": {str(k): v for k, v in tips.items()}},
+                      sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def _page_tips(app, pagename, templatename, context, doctree) -> None:
+    """After sphinx-tippy has collected a page's tips (its priority 450): each tip cleaned,
+    the tips in a fixed order (sphinx-tippy lists a Python ``set``), and the page's script
+    named by a digest of what it holds instead of a random UUID, so that two builds of
+    the same sources write the same files."""
+    data = getattr(app.env, "tippy_data", {}).get("pages", {}).get(pagename)
+    if data is None:
+        return
+    data["id_to_html"] = {key: tip_html(html) for key, html in data["id_to_html"].items()}
+    data["refs_in_page"] = sorted(data["refs_in_page"], key=lambda ref: (ref[0] or "", ref[1] or ""))
+    static, old = Path(app.outdir, "_static"), data["js_path"]
+    new = old.with_name(f"{Path(pagename).name}.{tips_digest(data['refs_in_page'], data['id_to_html'])}.js")
+    if new == old:
+        return
+    data["js_path"] = new
+    # The page's scripts are the builder's list, which add_js_file appends to.
+    scripts = context.get("script_files", [])
+    scripts[:] = [s for s in scripts if getattr(s, "filename", None) != f"_static/{old.relative_to(static).as_posix()}"]
+    app.add_js_file(new.relative_to(static).as_posix(), loading_method="defer")
+    for stale in new.parent.glob(f"{Path(pagename).name}.*.js"):  # an earlier digest's script
+        if stale != new:
+            stale.unlink()
+
+
+def _no_tippy_caches(app, exception) -> None:
+    """sphinx-tippy leaves the caches of its network features (off here) in the site."""
+    if exception is None and app.builder.format == "html":
+        for name in ("tippy_wiki_cache.json", "tippy_doi_cache.json", "tippy_rtd_cache.json"):
+            (Path(app.outdir) / name).unlink(missing_ok=True)
+
+
+def setup(app):
+    app.setup_extension("sphinx_tippy")
+    app.connect("config-inited", _previews)
+    app.connect("html-page-context", _page_tips, priority=460)  # after sphinx-tippy's 450
+    app.connect("build-finished", _no_tippy_caches, priority=600)  # after sphinx-tippy writes them
+    # sphinx-tippy collects tips while pages are written and writes them when the build
+    # ends, so pages must be written in the main process, where that data stays.
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}
