@@ -1,16 +1,43 @@
 """A reading time under the title of every reading page (a page with Key points).
 
 The words are the page's prose as parsed, not its code, tables, raw HTML or bracketed
-citations; :mod:`als_explainer.reading` turns them into minutes. Counted at every read
-of the page, so the time follows the text and is never typed.
+citations, at a steady reading speed. Counted at every read of the page, so the time
+follows the text and is never typed.
 """
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from sphinx import addnodes
 
-from als_explainer.reading import count_words, reading_time_label
+#: Words a minute of attentive reading of explanatory prose.
+WORDS_PER_MINUTE = 230
+
+# A word: letters or digits, with the apostrophes, hyphens and points inside it
+# ("Ninth Circuit's", "2:16-cv-05051", "U.S." each count once).
+_WORD = re.compile(r"[^\W_](?:[\w'’.:§-]*[^\W_])?")
+
+
+def count_words(text: str) -> int:
+    """The words in ``text``; punctuation and dashes standing alone are not words."""
+    return len(_WORD.findall(text))
+
+
+def reading_minutes(words: int, per_minute: int = WORDS_PER_MINUTE) -> int:
+    """Whole minutes to read ``words`` words, rounded to the nearest, and at least one."""
+    if words < 0:
+        raise ValueError(f"a page cannot have {words} words")
+    return max(1, int(words / per_minute + 0.5))
+
+
+def reading_time_label(words: int) -> str:
+    """The line under a page's title: "Reading time: about 8 minutes"."""
+    minutes = reading_minutes(words)
+    return f"Reading time: about {minutes} minute{'' if minutes == 1 else 's'}"
+
+
 
 #: The title of the admonition that marks a reading page.
 KEY_POINTS = "Key points"

@@ -1,6 +1,6 @@
 """Reading pages open with their Key points and a reading time the build counts.
 
-The unit tests pin :mod:`als_explainer.reading` (what a word is, how minutes round); the
+The unit tests pin :mod:`book_extensions.reading_time` (what a word is, how minutes round); the
 build tests read the built pages: every reading page (a page with Key points) shows
 "Reading time: about N minutes" under its title, then its Key points before any of its
 prose, and N agrees with the words a reader meets on the page, counted here from the
@@ -14,7 +14,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from als_explainer.reading import WORDS_PER_MINUTE, count_words, reading_minutes, reading_time_label
+from book_extensions.reading_time import WORDS_PER_MINUTE, count_words, reading_minutes, reading_time_label
 
 from conftest import toc_files
 
