@@ -15,8 +15,11 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
-NO_CONTACT = ("The editors have not yet published a contact address for corrections; "
-              "until they do, this page cannot offer one.")
+# How corrections reach the editors while book_contact is empty (the About page), in the
+# words of what the repository does have: no address, but its source files and README.
+NO_CONTACT = ("send it to the editors through the book's repository, the source files this "
+              "site is built from (its README describes them): this edition gives no email "
+              "or web address for them.")
 
 #: The edition's settings and their defaults (``_config.yml``, ``sphinx: config:``).
 SETTINGS = {"book_version": "", "book_date": "", "book_facts_as_of": "", "book_facts_as_of_pages": {},
@@ -109,9 +112,10 @@ def _settings(app, config) -> None:
         "book_date": reader_date(config.book_date),
         "book_year": str(config.book_date)[:4],
         "book_facts_as_of": reader_date(config.book_facts_as_of, setting="book_facts_as_of"),
-        "book_contact": config.book_contact or NO_CONTACT,
+        "book_contact": (f"write to the editors at {config.book_contact}." if config.book_contact
+                         else NO_CONTACT),
         "book_pdf_name": config.book_pdf_name,
-        "book_site": config.html_baseurl or "(no public address has been configured yet)",
+        "book_site": config.html_baseurl,  # none yet: the citation ends with the date
     })
     config.myst_substitutions = substitutions
 

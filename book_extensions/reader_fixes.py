@@ -18,7 +18,11 @@ failure that the browser tests (``tests/test_browser.py``) found on a fresh site
    theme's search field and colour-mode button have the same fault; they are fixed by
    the templates in ``book_extensions/templates/``, which this extension puts
    first on the template path.
-3. **Scripts added twice.** sphinx-thebe and sphinx-togglebutton add inline scripts
+3. **Drawers that stay open.** On a phone the theme's contents drawers stayed over the
+   page after a reader tapped a section in them; ``static/reader-nav.js``, added to every
+   page, closes a drawer when a link in it is tapped (the header's sizes and the controls
+   hidden on phones are in ``static/reader.css``).
+4. **Scripts added twice.** sphinx-thebe and sphinx-togglebutton add inline scripts
    (``const THEBE_JS_URL = ...``) once more when Sphinx re-registers assets, and the
    second ``const`` throws "Identifier has already been declared" on every page. Each
    script is kept once, the first time it appears.
@@ -34,6 +38,8 @@ from docutils.writers.html5_polyglot import HTMLTranslator
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+NAV_SCRIPT = "reader-nav.js"
 
 
 def visit_citation(self, node) -> None:
@@ -77,6 +83,9 @@ def unique_scripts(scripts) -> list:
 def _config_inited(app, config) -> None:
     # Absolute paths are kept as they are by Sphinx's template loader.
     config.templates_path = [str(TEMPLATES), *config.templates_path]
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    app.add_js_file(NAV_SCRIPT, loading_method="defer")
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:

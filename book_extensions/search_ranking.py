@@ -11,9 +11,20 @@ ties with the chapter about Steadfast, and ties are broken alphabetically. So:
 - the scorer, ``static/search-scorer.js``, is given to Sphinx through its documented
   ``html_search_scorer`` setting: it adds a bonus that grows with the count, links a hit
   in a page's text to that section, and shows the sentence that matched;
-- code (code cells, code blocks) is kept out of the search index: the book's HTML
-  builder is Sphinx's, registered again with ``index_page`` given the page without its
-  code (Sphinx has no setting for what the index leaves out).
+- code (code cells, code blocks) and the page's furniture (the edition and "facts and
+  law as of" lines) are kept out of the search index: the book's HTML builder is
+  Sphinx's, registered again with ``index_page`` given the page without them (Sphinx has
+  no setting for what the index leaves out);
+- the search language, :class:`BookEnglish`, is Sphinx's English registered again through
+  the public ``app.add_search_language``, with the same stemmer in Python (the index) and
+  in JavaScript (the query), plus three things: words spelled two ways share one stem
+  ("harbour" finds "harbor"), an abbreviation and its long form are one search word
+  ("content delivery network" finds "CDN"), both read from ``html_search_options``
+  (``book_spellings``, ``book_abbreviations``); and every stem starts with ``^``.
+  Sphinx's search, when a stem is missing from the page titles (or the text), matches
+  it *inside* every other title word: "tentative" (stem "tent") found the chapter
+  titled "…intent, not knowledge". With the mark, such a partial match can only happen
+  at the start of a word ("^tent" is not inside "^intent").
 """
 
 from __future__ import annotations
@@ -26,18 +37,115 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.search.en import SearchEnglish
 
 FILENAME = "search-counts.js"
 SCORER = Path(__file__).resolve().parent / "static" / "search-scorer.js"
 # Classes of containers whose text is not the page's prose (myst-nb code cells).
 NOT_PROSE_CLASSES = {"cell", "cell_input", "cell_output"}
+# Classes of the page's furniture (editions: the edition and "facts and law as of" lines),
+# which is neither searched nor counted: every chapter would match "facts" and "law".
+FURNITURE_CLASSES = {"facts-as-of", "book-edition"}
+# Starts every stem of the index and of a query (see the module's docstring).
+MARK = "^"
+
+
+class BookEnglish(SearchEnglish):
+    """Sphinx's English search (Porter stemmer, stop words), with spellings and
+    abbreviations that find the same pages and stems that start with :data:`MARK`.
+
+    ``options`` is ``html_search_options``: ``book_spellings`` maps a spelling to the one
+    it is searched as (``{"harbour": "harbor"}``), ``book_abbreviations`` an
+    abbreviation to its long form (``{"CDN": "content delivery network"}``). The same
+    rules are written into the search page's JavaScript (``js_stemmer_code``,
+    ``js_splitter_code``), so a query is stemmed and split as the pages were indexed."""
+
+    def init(self, options) -> None:
+        super().init(options)
+        self._plain_cache: dict[str, str] = {}
+        porter = super().stem
+        self.spellings = {porter(a): porter(b)
+                          for a, b in (options.get("book_spellings") or {}).items()}
+        self.phrases = {tuple(self.plain(w) for w in self._word_re.findall(long)): short.lower()
+                        for short, long in (options.get("book_abbreviations") or {}).items()}
+        rules = json.dumps({"mark": MARK, "spellings": self.spellings,
+                            "phrases": [[list(stems), short] for stems, short in self.phrases.items()],
+                            "longForms": {short.lower(): long.lower() for short, long
+                                          in (options.get("book_abbreviations") or {}).items()}},
+                           sort_keys=True)
+        self.js_stemmer_code = SearchEnglish.js_stemmer_code + JS_STEMMER.replace("__RULES__", rules)
+        self.js_splitter_code = JS_SPLITTER
+
+    def plain(self, word: str) -> str:
+        """The Porter stem of ``word``, with spellings made one, without the mark."""
+        word = word.lower()
+        if word not in self._plain_cache:
+            stem = super().stem(word)
+            self._plain_cache[word] = self.spellings.get(stem, stem)
+        return self._plain_cache[word]
+
+    def stem(self, word: str) -> str:
+        stem = self.plain(word)
+        if stem in self.stopwords and word.lower() not in self.stopwords:
+            stem = word.lower()  # as Sphinx indexes a word whose stem is a stop word
+        return MARK + stem
+
+    def word_filter(self, word: str) -> bool:
+        return super().word_filter(word.removeprefix(MARK))
+
+    def split(self, input: str) -> list[str]:
+        """The words of ``input``, plus an abbreviation wherever its long form occurs."""
+        words = self._word_re.findall(input)
+        found = []
+        for stems, short in self.phrases.items():
+            n = len(stems)
+            found += [short for i in range(len(words) - n + 1)
+                      if words[i].lower()[:1] == stems[0][:1]
+                      and tuple(self.plain(w) for w in words[i:i + n]) == stems]
+        return words + found
+
+
+# The search page's stemmer: Sphinx's Porter stemmer (defined just above this in
+# language_data.js), with BookEnglish's rules.
+JS_STEMMER = """
+var BOOK_SEARCH_RULES = __RULES__;
+var BookPorterStemmer = Stemmer;
+Stemmer = function () {
+  const porter = new BookPorterStemmer();
+  const rules = BOOK_SEARCH_RULES;
+  this.plain = (word) => {
+    const stem = porter.stemWord(word.toLowerCase());
+    return rules.spellings[stem] || stem;
+  };
+  this.stemWord = (word) => {
+    let stem = this.plain(word);
+    if (stopwords.includes(stem) && !stopwords.includes(word.toLowerCase())) stem = word.toLowerCase();
+    return rules.mark + stem;
+  };
+};
+"""
+# The search page's splitter: Sphinx's, then a long form becomes its abbreviation.
+JS_SPLITTER = """
+var splitQuery = (query) => {
+  const words = query.split(/[^\\p{Letter}\\p{Number}_\\p{Emoji_Presentation}]+/gu).filter((w) => w);
+  const stemmer = new Stemmer();
+  const out = [];
+  for (let i = 0; i < words.length; i++) {
+    const phrase = BOOK_SEARCH_RULES.phrases.find(([stems]) => stems.every(
+      (stem, k) => i + k < words.length && stemmer.plain(words[i + k]) === stem));
+    if (phrase) { out.push(phrase[1]); i += phrase[0].length - 1; } else out.push(words[i]);
+  }
+  return out;
+};
+"""
 
 
 def _skip(node) -> bool:
     if isinstance(node, (nodes.literal_block, nodes.citation, nodes.comment, nodes.raw,
                          nodes.title, addnodes.glossary)):
         return True
-    return isinstance(node, nodes.Element) and bool(NOT_PROSE_CLASSES & set(node.get("classes", [])))
+    return isinstance(node, nodes.Element) and bool(
+        (NOT_PROSE_CLASSES | FURNITURE_CLASSES) & set(node.get("classes", [])))
 
 
 def prose_words(doctree) -> list[str]:
@@ -131,11 +239,13 @@ def _write_counts(app, exception) -> None:
 
 
 def without_code(doctree):
-    """A copy of ``doctree`` with no code in it (code blocks, code cells' inputs), for
-    the search index: a search finds the prose about a word, not code that names it."""
+    """A copy of ``doctree`` with no code in it (code blocks, code cells' inputs) and no
+    page furniture, for the search index: a search finds the prose about a word, not code
+    that names it, nor the date line every chapter carries."""
     copy = doctree.deepcopy()
     code = [node for node in copy.findall(nodes.Element)
-            if isinstance(node, nodes.literal_block) or "cell_input" in node.get("classes", [])]
+            if isinstance(node, nodes.literal_block)
+            or ({"cell_input"} | FURNITURE_CLASSES) & set(node.get("classes", []))]
     for node in code:
         if node.parent is not None:
             node.parent.remove(node)
@@ -159,6 +269,7 @@ def _search_page_counts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.add_search_language(BookEnglish)  # Sphinx's English, as "en"
     app.add_builder(BookHTMLBuilder, override=True)
     app.connect("config-inited", _scorer)
     app.connect("html-page-context", _search_page_counts)

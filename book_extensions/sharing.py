@@ -5,8 +5,10 @@ where browsers look for one."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from docutils import nodes
@@ -23,21 +25,103 @@ def _share_settings(app, config) -> None:
         config.suppress_warnings = [*config.suppress_warnings, "sitemap.configuration"]
 
 
+SHARE_LENGTH = 300  # characters of a page's share description, at most
+# Words a full stop follows without ending a sentence ("Inc. v. Cloudflare, Inc., heard").
+_NOT_SENTENCE_ENDS = {"v", "vs", "no", "inc", "co", "corp", "ltd", "llc", "cir", "supp", "cal",
+                      "st", "mr", "dr", "jr", "al", "cf", "fig", "ch", "p", "pp"}
+_SENTENCE_END = re.compile(r"[.?!][”’\")\]]*(?= [A-Z“‘\"(])")
+
+
+def _is_citation(node) -> bool:
+    """A parenthetical citation ("[Author, year]", sphinxcontrib-bibtex's inline)."""
+    return isinstance(node, nodes.inline) and "bibtex-citation" in node["classes"] \
+        and node.astext().startswith("[")
+
+
+def opening_prose(doctree: nodes.document) -> str:
+    """The words of a page's opening paragraphs (before its first section), without
+    citations, date lines or boxes, as one line of text."""
+    section = next(iter(doctree.findall(nodes.section)), doctree)
+    paragraphs = [child for child in section.children if isinstance(child, nodes.paragraph)
+                  and not {"facts-as-of", "book-edition"} & set(child["classes"])]
+    if not paragraphs:
+        paragraphs = list(doctree.findall(nodes.paragraph))[:1]
+    texts = []
+    for paragraph in paragraphs:
+        copy = paragraph.deepcopy()
+        for citation in [node for node in copy.findall(nodes.inline) if _is_citation(node)]:
+            citation.parent.remove(citation)
+        texts.append(" ".join(copy.astext().split()))
+    text = " ".join(texts)
+    return re.sub(r"\s+([,.;:!?)\]])", r"\1", text)  # a space left where a citation was
+
+
+def share_description(text: str, limit: int = SHARE_LENGTH) -> str:
+    """``text`` cut to whole sentences of at most ``limit`` characters, or, when its first
+    sentence is longer, to whole words with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1]
+    for end in reversed(list(_SENTENCE_END.finditer(head))):
+        word = head[:end.start()].split()[-1].lower() if head[:end.start()].split() else ""
+        if word not in _NOT_SENTENCE_ENDS and len(word) > 1 and "." not in word:
+            return head[:end.end()]
+    return head[:head.rfind(" ")].rstrip(",;:") + "…"
+
+
 def _describe_by_content(app, pagename, templatename, context, doctree) -> None:
-    """Share descriptions start with the page's own words, not with the date line: the
-    body is already rendered, so the line leaves only the doctree sphinxext-opengraph reads."""
-    if doctree is not None:
-        for line in list(doctree.findall(nodes.paragraph)):
-            if {"facts-as-of", "book-edition"} & set(line["classes"]):
-                line.parent.remove(line)
+    """Share descriptions are the page's opening prose in whole sentences, without
+    citations or the date line. They go to sphinxext-opengraph as its documented per-page
+    fields (``og:description``, ``og:image:alt``) and a ``description`` meta tag, which
+    it then leaves alone; the doctree it reads for the share card loses the date lines and
+    citations too (the body is already rendered, and sphinx-tippy, at 450, has read it)."""
+    if doctree is None or app.builder.format != "html":
+        return
+    description = share_description(opening_prose(doctree))
+    for node in list(doctree.findall(nodes.Element)):
+        if _is_citation(node) or (isinstance(node, nodes.paragraph) and
+                                  {"facts-as-of", "book-edition"} & set(node["classes"])):
+            node.parent.remove(node)
+    if description:
+        context["meta"] = {**(context.get("meta") or {}), "og:description": description,
+                           "og:image:alt": description}
+        context["metatags"] = context.get("metatags", "") + \
+            f'<meta name="description" content="{escape(description)}" />\n'
 
 
-def root_page(title: str, target: str, favicon: str | None) -> str:
-    """The site's ``index.html``: a titled page that sends the browser to the book."""
+class _ShareTags(HTMLParser):
+    """The share metadata of a written page: its ``og:*``, ``twitter:*`` and
+    ``description`` meta tags, as (attribute, name, content)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for attribute in ("property", "name"):
+            name = attrs.get(attribute) or ""
+            if tag == "meta" and (name.startswith(("og:", "twitter:")) or name == "description"):
+                self.tags.append((attribute, name, attrs.get("content") or ""))
+
+
+def share_tags(page_html: str) -> list[tuple[str, str, str]]:
+    parser = _ShareTags()
+    parser.feed(page_html)
+    return parser.tags
+
+
+def root_page(title: str, target: str, favicon: str | None,
+              share: list[tuple[str, str, str]] = ()) -> str:
+    """The site's ``index.html``: a titled page that sends the browser to the book, with
+    the landing page's share metadata (``share``), so a link to the site's root is
+    previewed as the landing page is."""
     icon = f'  <link rel="icon" href="{escape(favicon)}">\n' if favicon else ""
+    tags = "".join(f'  <meta {attribute}="{escape(name)}" content="{escape(content)}">\n'
+                   for attribute, name, content in share)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-        f"  <title>{escape(title)}</title>\n{icon}"
+        f"  <title>{escape(title)}</title>\n{icon}{tags}"
         f"  <link rel=\"canonical\" href=\"{escape(target)}\">\n"
         f"  <meta http-equiv=\"Refresh\" content=\"0; url={escape(target)}\">\n"
         "</head>\n<body>\n"
@@ -54,8 +138,10 @@ def _site_files(app, exception) -> None:
         # Browsers ask for /favicon.ico whatever the page says; answer with the book's icon.
         shutil.copyfile(out / "_static" / favicon, out / "favicon.ico")
     root = app.builder.get_target_uri(app.config.root_doc)
+    landing = out / root
+    share = share_tags(landing.read_text(encoding="utf-8")) if landing.is_file() else []
     (out / "index.html").write_text(
-        root_page(app.config.html_title, root, f"_static/{favicon}" if favicon else None),
+        root_page(app.config.html_title, root, f"_static/{favicon}" if favicon else None, share),
         encoding="utf-8")
 
 
@@ -63,7 +149,8 @@ def setup(app):
     app.setup_extension("sphinxext.opengraph")
     app.setup_extension("sphinx_sitemap")
     app.connect("config-inited", _share_settings)
-    app.connect("html-page-context", _describe_by_content, priority=400)  # before opengraph's 500
+    # After sphinx-tippy (450) has read the page's citations, before sphinxext-opengraph (500).
+    app.connect("html-page-context", _describe_by_content, priority=480)
     # Before sphinx-external-toc, which writes a bare redirect only when none exists.
     app.connect("build-finished", _site_files, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -552,3 +552,165 @@ def test_printing_a_page_keeps_every_table_row_and_no_screen_control(browser, se
             if control in squeezed:
                 problems.append(f"{page_name}: the screen control {control!r} printed")
     assert not problems, lines(problems)
+
+
+# ------------------------------------------------------------------------------ search, as a reader meets it
+
+def page_words(html: Path, href: str) -> str:
+    """The text of the page a result links to (without its fragment), for word checks."""
+    soup = BeautifulSoup((html / urlsplit(href).path).read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article") or soup
+    return article.get_text(" ")
+
+
+# A query, what a snippet must show of it, and what the page must use for the result to count.
+READER_QUERIES = {
+    "intent": r"\bintent",
+    "tentative": r"\btentativ",
+    "harbour": r"\bharbou?r",
+    "CDN": r"\bCDN|content delivery network",
+    "content delivery network": r"\bCDN|content delivery network",
+    "Cox": r"\bCox\b",
+}
+
+
+def test_search_as_a_reader_meets_it(browser, server, html):
+    """Each page listed once; every result uses the word (a short stem never matches
+    inside another word: "tentative" once found a chapter only through "intent"); each
+    snippet shows the word, starts and ends at a word, does not stop at "v." or "Inc.",
+    holds no interface text, and a glossary entry shows its definition; British and
+    American spellings, and an abbreviation and its long form, find the same pages."""
+    found, problems = {}, []
+    for query, shows in READER_QUERIES.items():
+        results = search_snippets(browser, server, query)
+        pages = [urlsplit(r["href"]).path for r in results]
+        found[query] = set(pages)
+        if not results:
+            problems.append(f"{query!r}: no result")
+        twice = sorted({page for page in pages if pages.count(page) > 1})
+        if twice:
+            problems.append(f"{query!r}: pages listed more than once: {twice}")
+        for result in results:
+            snippet, href = result["snippet"], result["href"]
+            where = f"{query!r} -> {href}"
+            text = page_words(html, href)
+            if not re.search(shows, text, re.IGNORECASE):
+                problems.append(f"{where}: the page does not use the word")
+            if not re.search(shows, snippet, re.IGNORECASE):
+                problems.append(f"{where}: snippet without the word: {snippet[:100]!r}")
+            words = snippet.strip("\u2026 ").split()
+            for word in (words[0], words[-1]) if words else ():
+                bare = word.strip("\u201c\u201d\u2018\u2019\"'()[],.;:?!")
+                if bare and not re.search(rf"(?<!\w){re.escape(bare)}(?!\w)", text):
+                    problems.append(f"{where}: snippet cut inside a word ({bare!r}): {snippet[:100]!r}")
+            if re.search(r"(?<!\w)(v|No|U\.S|Inc)\.$", snippet.strip()):
+                problems.append(f"{where}: snippet stops at an abbreviation: {snippet[-60:]!r}")
+            if re.search(r"\.md\b|\.pdf\b|Facts and law as of", snippet):
+                problems.append(f"{where}: snippet shows interface text: {snippet[:100]!r}")
+            if "#term-" in href and ": " not in snippet:
+                problems.append(f"{where}: a glossary entry without its definition: {snippet!r}")
+    harbor = {urlsplit(r["href"]).path for r in search_snippets(browser, server, "harbor")}
+    if found["harbour"] != harbor:
+        problems.append(f"'harbour' and 'harbor' find different pages: {sorted(found['harbour'] ^ harbor)}")
+    if found["CDN"] != found["content delivery network"]:
+        problems.append("'CDN' and 'content delivery network' find different pages: "
+                        f"{sorted(found['CDN'] ^ found['content delivery network'])}")
+    assert not problems, lines(problems)
+
+
+# ------------------------------------------------------------------------------ phone navigation
+
+NAV_PAGE = "chapters/22-dmca-safe-harbors"
+
+
+def open_page(browser, server, page_name: str, width: int = 390, height: int = 844):
+    """A new page at ``width`` (a touch screen below 768 px), loaded; close its context."""
+    touch = width < 768
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch,
+                                  is_mobile=touch, service_workers="block")
+    page = context.new_page()
+    page.goto(f"{server.base}{page_name}.html", wait_until="load")
+    return context, page
+
+
+def test_a_tap_in_the_page_contents_closes_the_drawer_at_the_section(browser, server):
+    """On a phone, tapping a section in the page's contents drawer lands on the section
+    with the drawer closed, so the text is not covered and the page can be read."""
+    context, page = open_page(browser, server, NAV_PAGE)
+    try:
+        page.locator(".bd-header-article .secondary-toggle").first.tap()
+        page.wait_for_function("() => document.getElementById('pst-secondary-sidebar-modal').open")
+        link = page.locator("#pst-secondary-sidebar-modal a[href^='#']").nth(3)
+        target = link.get_attribute("href")
+        link.tap()
+        page.wait_for_function("(h) => location.hash === h", arg=target, timeout=5000)
+        page.wait_for_timeout(300)
+        state = page.evaluate("""(h) => {
+            const d = document.getElementById('pst-secondary-sidebar-modal');
+            const t = document.getElementById(h.slice(1)).getBoundingClientRect();
+            const mid = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
+            return {open: d.open, top: t.top, onTop: mid ? mid.closest('article') !== null : false};
+        }""", target)
+    finally:
+        context.close()
+    assert not state["open"], f"{NAV_PAGE}: the contents drawer stayed open after a tap on {target}"
+    assert 0 <= state["top"] < 200, f"{NAV_PAGE}: the section {target} is at {state['top']:.0f} px, not in view"
+    assert state["onTop"], f"{NAV_PAGE}: something covers the text after the tap"
+
+
+HEADER_CONTROLS = """() => Array.from(document.querySelectorAll(
+    '.bd-header-article button, .bd-header-article .btn'))
+  .filter((b) => !b.closest('.dropdown-menu'))
+  .map((b) => { const r = b.getBoundingClientRect();
+    return {name: b.getAttribute('aria-label') || b.title || b.className,
+            download: !!b.closest('.dropdown-download-buttons'),
+            fullscreen: b.classList.contains('btn-fullscreen-button'),
+            shown: r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden',
+            width: r.width, height: r.height}; })"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_header_controls_are_44px_and_phones_get_only_useful_ones(browser, server, width):
+    context, page = open_page(browser, server, NAV_PAGE, width=width, height=900)
+    try:
+        controls = page.evaluate(HEADER_CONTROLS)
+    finally:
+        context.close()
+    shown = [c for c in controls if c["shown"]]
+    assert len(shown) >= 3, f"{width} px: only {len(shown)} header controls shown"
+    small = [f"{c['name']} {c['width']:.0f}x{c['height']:.0f}" for c in shown
+             if c["width"] < 44 or c["height"] < 44]
+    assert not small, f"{width} px: header controls under 44 x 44 px: {small}"
+    useless = {c["name"] for c in shown if c["download"] or c["fullscreen"]}
+    if width < 768:
+        assert not useless, f"{width} px: download and full-screen shown on a phone: {useless}"
+    else:
+        assert len(useless) == 2, f"{width} px: download and full screen should be offered: {controls}"
+
+
+def test_prev_next_titles_read_in_lines_not_a_word_per_line(browser, server):
+    context, page = open_page(browser, server, NAV_PAGE)
+    try:
+        titles = page.evaluate("""() => Array.from(document.querySelectorAll('.prev-next-title'))
+            .map((t) => ({text: t.textContent.trim(), lines: Math.round(t.getBoundingClientRect().height
+                          / parseFloat(getComputedStyle(t).lineHeight))}))""")
+    finally:
+        context.close()
+    assert len(titles) == 2, titles
+    for title in titles:
+        words = len(title["text"].split())
+        assert title["lines"] <= max(2, words // 3), (
+            f"{NAV_PAGE}: {title['text']!r} takes {title['lines']} lines at 390 px")
+
+
+def test_the_sidebar_names_the_book_and_each_part_once(html):
+    soup = BeautifulSoup((html / f"{NAV_PAGE}.html").read_text(encoding="utf-8"), "html.parser")
+    sidebar = soup.select_one(".bd-sidebar-primary")
+    title = soup.select_one(".navbar-brand").get_text(" ", strip=True)
+    links = [a.get_text(" ", strip=True) for a in sidebar.select("nav a")]
+    assert title not in links, f"the book's title {title!r} is listed again under itself"
+    for caption in sidebar.select("p.caption"):
+        first = caption.find_next("a")
+        name = re.sub(r"^[\d.]+\s*", "", first.get_text(" ", strip=True)) if first else ""
+        assert name != caption.get_text(" ", strip=True), (
+            f"the sidebar names {name!r} twice: as a Part and as its first page")

@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 
 from book_extensions.editions import reader_date
 from book_extensions.previews import tip_html
-from book_extensions.sharing import root_page
+from book_extensions.sharing import root_page, share_description
 
 from conftest import ROOT, toc_files
 from system_tools import tool
@@ -139,8 +139,10 @@ def test_about_page_names_editors_contact_licences_and_how_to_cite(html):
     assert "CC BY 4.0" in text and "MIT" in text
     assert "How to cite this book" in text and f"version {CONFIG['book_version']}" in text
     if not CONFIG["book_contact"]:
-        # No invented address: the page says plainly that there is none yet.
-        assert "have not yet published a contact address" in text
+        # No invented address: the page says plainly how corrections reach the editors.
+        assert "through the book's repository" in text.replace("\u2019", "'")
+        assert "gives no email or web address" in text
+    assert "not yet" not in text and "configured" not in text, "a placeholder on the About page"
     docket = soup_of(html, "chapters/99-bibliography").select_one("article").get_text(" ", strip=True)
     assert "PACER" in docket and "2:16-cv-05051" in docket
     assert "Following the court record" in text, "the About page no longer points to the docket note"
@@ -186,6 +188,43 @@ def test_every_page_has_its_own_share_metadata(html):
     assert not missing, missing
     shared = {d[:60]: p for d, p in descriptions.items() if len(p) > 1}
     assert not shared, f"pages share one description: {shared}"
+
+
+def test_share_descriptions_are_clean_prose(html):
+    """What a link preview shows: the page's own sentences, whole, without citation
+    brackets ("2018[ ALS Scan, Inc., …"), cut words or a second description tag."""
+    problems = []
+    for page in toc_files():
+        soup = soup_of(html, page)
+        og = soup.select_one("meta[property='og:description']")["content"]
+        names = [m["content"] for m in soup.select("meta[name='description']")]
+        if names != [og]:
+            problems.append(f"{page}: meta description {names} is not the share description")
+        if "[" in og or "]" in og:
+            problems.append(f"{page}: citation brackets in {og!r}")
+        if not (og.endswith((".", "?", "!", "\u201d", "\u2026")) and not og.endswith("...")):
+            problems.append(f"{page}: ends mid-sentence: {og[-50:]!r}")
+        if og.endswith("\u2026") and not re.search(r"\w\u2026$", og):
+            problems.append(f"{page}: cut oddly: {og[-50:]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_share_description_keeps_whole_sentences_or_words():
+    text = ("The case, ALS Scan, Inc. v. Cloudflare, Inc., was heard in Los Angeles. "
+            "It ended in 2018 without a ruling on the merits.")
+    assert share_description(text, 80) == "The case, ALS Scan, Inc. v. Cloudflare, Inc., was heard in Los Angeles."
+    assert share_description(text, 40) == "The case, ALS Scan, Inc. v. Cloudflare\u2026"
+    assert share_description(text) == text
+
+
+def test_root_page_carries_the_landing_pages_share_metadata(html):
+    def share(path):
+        soup = BeautifulSoup((html / path).read_text(encoding="utf-8"), "html.parser")
+        return {(m.get("property") or m.get("name")): m["content"] for m in soup.select("meta")
+                if (m.get("property") or m.get("name") or "").startswith(("og:", "twitter:", "description"))}
+    landing = share("intro.html")
+    assert {"og:title", "og:description", "og:image", "description"} <= set(landing)
+    assert share("index.html") == landing
 
 
 def test_root_page_has_a_title_and_the_favicon(html):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 from docutils import nodes
@@ -15,12 +16,16 @@ from sphinx.search.en import SearchEnglish
 
 from book_extensions.search_ranking import (
     FILENAME,
+    MARK,
+    BookEnglish,
     best_sections,
     prose_words,
     ranking_data,
     stem_counts,
     without_code,
 )
+
+from system_tools import tool
 
 RST = """
 Steadfast title
@@ -121,9 +126,66 @@ def test_the_built_site_has_the_counts_the_scorer_and_an_index_without_code(smal
     counts = (out / "_static" / FILENAME).read_text(encoding="utf-8")
     data = json.loads(re.fullmatch(r"var BOOK_SEARCH_COUNTS = (\{.*\});\n", counts, re.S).group(1))
     page = data["docs"].index("chapter")
-    assert data["stems"]["steadfast"][str(page)] == 3, "prose uses only (code and citation left out)"
+    assert data["stems"][MARK + "steadfast"][str(page)] == 3, "prose uses only (code and citation left out)"
     assert "var Scorer = {" in (out / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert FILENAME in (out / "search.html").read_text(encoding="utf-8")
     assert FILENAME not in (out / "chapter.html").read_text(encoding="utf-8")
     index = (out / "searchindex.js").read_text(encoding="utf-8")
-    assert "set_index" not in index and "steadfast" in index
+    assert "set_index" not in index and f'"{MARK}steadfast"' in index
+    assert '"steadfast"' not in index, "every stem of the index starts with the mark"
+
+
+# --------------------------------------------------------------------------- the language
+
+OPTIONS = {"book_spellings": {"harbour": "harbor", "defence": "defense", "centre": "center"},
+           "book_abbreviations": {"CDN": "content delivery network", "DMCA": "Digital Millennium Copyright Act"}}
+
+
+@pytest.fixture(scope="module")
+def book_english():
+    return BookEnglish(OPTIONS)
+
+
+def test_two_spellings_share_a_stem(book_english):
+    stem = book_english.stem
+    assert stem("harbour") == stem("harbor") == stem("Harbors") == stem("harbours")
+    assert stem("defence") == stem("defense") and stem("centres") == stem("center")
+    assert stem("harbour") != stem("harm")
+
+
+def test_a_stem_starts_with_the_mark_so_no_stem_is_found_inside_another(book_english):
+    # Sphinx matches a query's stem inside index words it does not find whole:
+    # "tentative" (stem "tent") used to find the title word "intent".
+    tent, intent = book_english.stem("tentative"), book_english.stem("intent")
+    assert tent.startswith(MARK) and intent.startswith(MARK)
+    assert tent not in intent
+    assert book_english.word_filter(tent) and not book_english.word_filter(book_english.stem("the"))
+
+
+def test_a_long_form_is_also_indexed_as_its_abbreviation(book_english):
+    assert book_english.split("a content delivery network, or CDN") == [
+        "a", "content", "delivery", "network", "or", "CDN", "cdn"]
+    assert book_english.split("Content Delivery Networks abound")[-1] == "cdn"
+    assert "dmca" in book_english.split("the Digital Millennium Copyright Act of 1998")
+    assert "cdn" not in book_english.split("content delivery is a network")
+
+
+WORDS = ["harbour", "harbors", "Defence", "defense", "tentative", "intent", "caching",
+         "contributory", "Steadfast", "centres", "ones", "this", "CDN"]
+QUERIES = ["Content delivery networks", "CDN", "safe harbour", "digital millennium copyright act"]
+
+
+def test_the_search_page_stems_and_splits_as_the_index_does(book_english):
+    """The language's JavaScript (stemmer and splitter, as language_data.js carries them),
+    run under Node, gives the stems and words the Python side indexed with."""
+    script = ("var stopwords = " + json.dumps(sorted(book_english.stopwords)) + ";\n"
+              + book_english.js_stemmer_code + "\n" + book_english.js_splitter_code + "\n"
+              + "const s = new Stemmer();\n"
+              + f"console.log(JSON.stringify([{json.dumps(WORDS)}.map((w) => s.stemWord(w.toLowerCase())),"
+              + f" {json.dumps(QUERIES)}.map((q) => splitQuery(q.toLowerCase()).map((w) => s.stemWord(w)))]));")
+    out = subprocess.run([tool("node"), "-e", script], capture_output=True, text=True, check=True).stdout
+    stems, queries = json.loads(out)
+    assert stems == [book_english.stem(word) for word in WORDS]
+    assert queries[0] == queries[1] == [book_english.stem("cdn")]
+    assert queries[2] == [book_english.stem("safe"), book_english.stem("harbor")]
+    assert queries[3] == [book_english.stem("dmca")]
