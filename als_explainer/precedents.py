@@ -418,7 +418,7 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
     headers = ["No.", "Decision", "Date", "Intermediary", "Outcome", "What the court held (our words)",
                "Notes, checks and sources"]
     lines = [f"```{{list-table}} {escape(caption)}", ":header-rows: 1", f":name: {name}",
-             ":class: sortable-table precedents-table", ":widths: 5 17 11 14 11 30 12", ""]
+             ":class: sortable-table precedents-table", ":widths: 5 17 11 15 11 30 11", ""]
     lines.append("* - " + "\n  - ".join(headers))
     for _, row in frame.iterrows():
         outcome = OUTCOME_LABELS[row["outcome"]]

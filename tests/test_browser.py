@@ -508,7 +508,7 @@ def test_on_a_tablet_every_table_fits_and_shows_words_not_codes(browser, server,
 
 
 def pages_with_long_tables(html: Path) -> list[str]:
-    """Pages with a table of more than 12 rows: those scroll in a box of their own on screen."""
+    """Pages with a table of more than 12 rows: the ones whose notes fold away on screen."""
     return [page for page in toc_files()
             if any(len(t.select("tbody tr")) > 12 for t in BeautifulSoup(
                 (html / f"{page}.html").read_text(encoding="utf-8"), "html.parser").select("article table"))]
