@@ -11,7 +11,8 @@
  *   fields are left out.
  * - Notes and sources fold behind a toggle in cards and in long tables, so no row is
  *   taller than a screen and a long table reads down the page, its headings pinned
- *   under the page header, instead of in a box that scrolls on its own.
+ *   under the page header, instead of in a box that scrolls on its own. In a table,
+ *   opened notes show in a panel over the row, not down a narrow column.
  * - On paper everything shows (print rules in reader.css): folded notes open before the
  *   page prints and close again after, as the reader left them.
  *
@@ -83,7 +84,10 @@
         var summary = document.createElement("summary");
         summary.textContent = name;
         details.appendChild(summary);
-        while (cell.firstChild) { details.appendChild(cell.firstChild); }
+        var body = document.createElement("div");
+        body.className = "table-fold-body";
+        while (cell.firstChild) { body.appendChild(cell.firstChild); }
+        details.appendChild(body);
         cell.appendChild(details);
         cell.classList.add("table-folded");
       });
