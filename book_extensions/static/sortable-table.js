@@ -113,7 +113,7 @@
     label.appendChild(input);
 
     // The headings' buttons sort a table; cards hide the headings, so a list sorts them
-    // (reader.css shows it only while the table reads as cards).
+    // (shown only while the table reads as cards).
     var sortLabel = document.createElement("label");
     sortLabel.className = "sortable-table-sortby";
     sortLabel.htmlFor = "sortable-table-sort-" + n;
@@ -137,6 +137,15 @@
     controls.appendChild(sortLabel);
     controls.appendChild(status);
     anchor.parentNode.insertBefore(controls, anchor);
+    // While tables.js shows the rows as cards (it may decide before or after this runs,
+    // and again on resize), the controls show the "Sort by" list.
+    var showSortList = function () {
+      controls.classList.toggle("sortable-table-cards", table.classList.contains("table-as-cards"));
+    };
+    showSortList();
+    if (typeof MutationObserver === "function") {
+      new MutationObserver(showSortList).observe(table, { attributes: true, attributeFilter: ["class"] });
+    }
     if (table.id) {
       input.setAttribute("aria-controls", table.id);
       select.setAttribute("aria-controls", table.id);
