@@ -253,7 +253,9 @@ def sites_table(sites: pd.DataFrame) -> Markdown:
     """The sites named in the case, with what each was named as and its sources."""
     return cited_table(sites.assign(role=sites["named_as"].map(SITE_ROLES)),
                        {"site": "Website (as spelled in the source)", "role": "Named as",
-                        "note": "Note"})
+                        "note": "Note"},
+                       "The websites named in the case, as the sources spell them, and what each "
+                       "was named as.", name="tbl-sites")
 
 
 # --------------------------------------------------------------------------- the timeline
@@ -520,4 +522,5 @@ def open_questions_table(questions: pd.DataFrame) -> Markdown:
     """The record page's summary: each question linked to its own section (``record-<id>``)."""
     linked = questions.assign(see="{ref}`record-" + questions["id"] + "`")
     return cited_table(linked, {"see": "Open question", "status_label": "Why it is open"},
-                       markup=("see",))
+                       "The questions the record leaves open, each linked to its section below.",
+                       name="tbl-open-questions", markup=("see",))

@@ -62,6 +62,10 @@ def dataset_doc(name: str) -> Markdown:
         "",
         f"{rows} rows. Download: {{download}}`{resource['path']} <../data/{resource['path']}>`.",
         "",
+        f"````{{table}} The columns of {resource['path']}: type, meaning and the rules the "
+        "loader enforces.",
+        f":name: tbl-data-{name}",
+        "",
         "| Column | Type | Meaning | Rules |",
         "|---|---|---|---|",
     ]
@@ -72,7 +76,7 @@ def dataset_doc(name: str) -> Markdown:
             f"| `{field['name']}` | {column_type(field)} | "
             f"{escape(field.get('description', ''))} | {escape(rule, markup=True)} |"
         )
-    lines += _words_table(resource)
+    lines += ["````", *_words_table(resource)]
     return Markdown("\n".join(lines))
 
 
@@ -83,10 +87,11 @@ def _words_table(resource: dict) -> list[str]:
         return []
     frame = load(resource["name"])
     key = names[0]
-    lines = ["", f"Each row's sources, in their own words ({resource['path']}):", "",
+    lines = ["", f"````{{table}} Each row of {resource['path']} with its sources, in their own words.",
+             f":name: tbl-data-{resource['name']}-sources", "",
              "| Row | Sources and the source's words |", "|---|---|"]
     for _, row in frame.iterrows():
         if is_blank(row["source"]):
             continue
         lines.append(f"| {escape(row[key])} | {cite(row['source'])} {source_words(row[QUOTE_FIELD])} |")
-    return lines
+    return [*lines, "````"]

@@ -364,15 +364,19 @@ def disputes_table(cases: pd.DataFrame) -> Markdown:
                          status_text=[STATUS_LABELS[s] for s in cases["status"]])
     return cited_table(table, {"short_name": "Dispute", "country": "Country", "law": "Law",
                                "court": "Court", "claim": "Claim", "outcome": "Outcome",
-                               "status_text": "Status"}, sortable=True)
+                               "status_text": "Status"},
+                       "Cloudflare's later disputes over its customers' content: where, under "
+                       "which law, and how each stands.", name="tbl-disputes", sortable=True)
 
 
 def steps_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
     """Every dated step, numbered as on the timeline chart."""
     return cited_table(numbered_events(steps, cases),
-                       {"number": "#", "date_label": "When", "date_precision": "Date known to",
+                       {"number": "#", "date_label": "When", "date_precision": "How precise",
                         "case": "Dispute", "court": "Court", "event": "What happened",
-                        "result_label": "For the intermediary?"}, sortable=True)
+                        "result_label": "For the intermediary?"},
+                       "Every dated step of those disputes, numbered as on the timeline chart.",
+                       name="tbl-dispute-steps", sortable=True)
 
 
 def questions_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
@@ -382,17 +386,20 @@ def questions_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
     return cited_table(by_question(steps, cases),
                        {"question": "Open question", "when": "When", "case": "Case",
                         "law": "Law applied", "what": "What was decided or done",
-                        "result_label": "For the intermediary?"}, sortable=True)
+                        "result_label": "For the intermediary?"},
+                       "The questions left open in 2018 and what later rulings did with each.",
+                       name="tbl-open-after-2018", sortable=True)
 
 
 def policy_table(figures: pd.DataFrame) -> Markdown:
     """The figures of :data:`POLICY_TOPICS`, with whose figure each is and its caveat."""
     policy = figures[figures["topic"].isin(POLICY_TOPICS)]
-    shown = policy.assign(amount=policy["value"].map("{:,.0f}".format),
-                          who=policy["stated_by"].str.replace("-", " "))
+    shown = policy.assign(amount=policy["value"].map("{:,.0f}".format))
     return cited_table(shown, {"figure": "Figure", "amount": "Value", "unit": "Unit",
-                               "period": "Period", "who": "Whose figure", "agreement": "Agreement",
-                               "caveat": "Caveat"})
+                               "period": "Period", "stated_by": "Whose figure",
+                               "agreement": "Do sources agree?", "caveat": "Caveat"},
+                       "The figures quoted in the policy fight, exactly as each source states "
+                       "them, with whose figure each is.", name="tbl-policy-figures")
 
 
 # --------------------------------------------------------------------------- charts

@@ -165,7 +165,8 @@ def cases_table(cases: pd.DataFrame, question: str) -> Markdown:
     rows["case"] = "*" + rows["case"].map(escape) + "*"
     return cited_table(rows, {"case": "Case", "citation": "Citation", "court": "Court",
                               "year": "Year", "rule": "Test or holding (our paraphrase)"},
-                       markup=("case",))
+                       f"{QUESTIONS[question]}: the cases that shape the answer, in date order.",
+                       name=f"tbl-cases-{question}", markup=("case",))
 
 
 def illustration_frame(frame: pd.DataFrame, question: str) -> pd.DataFrame:
@@ -195,7 +196,9 @@ def illustration_table(frame: pd.DataFrame, question: str) -> Markdown:
     wide = illustration_frame(frame, question)
     headers = {"actor": "Hypothetical actor"}
     headers.update({step: STEPS[step][1] for step in wide.columns if step in STEPS})
-    return cited_table(wide, headers, markup=tuple(STEPS))
+    return cited_table(wide, headers, f"{QUESTIONS[question]}: each step of the test applied to "
+                       "three hypothetical actors (our illustration, not a court's).",
+                       name=f"tbl-illustration-{question}", markup=tuple(STEPS))
 
 
 def stated_count(sites: pd.DataFrame, row_id: str) -> int:

@@ -402,7 +402,9 @@ def stages_table(frame: pd.DataFrame) -> Markdown:
     stages = frame.set_index("id", drop=False).loc[CASE_STAGES]
     stages = stages.assign(result=stages["outcome"].map(OUTCOME_LABELS))
     return cited_table(stages, {"short_name": "Defendant's ruling", "decided_label": "When",
-                                "result": "Outcome", "holding": "What the court held (our words)"})
+                                "result": "Outcome", "holding": "What the court held (our words)"},
+                       "The last ruling on each defendant of *ALS Scan v. Cloudflare*.",
+                       name="tbl-case-stages")
 
 
 def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precedents") -> Markdown:
@@ -416,7 +418,7 @@ def precedents_table(frame: pd.DataFrame, caption: str, name: str = "tbl-precede
     headers = ["No.", "Decision", "Date", "Intermediary", "Outcome", "What the court held (our words)",
                "Notes, checks and sources"]
     lines = [f"```{{list-table}} {escape(caption)}", ":header-rows: 1", f":name: {name}",
-             ":class: sortable-table precedents-table", ":widths: 5 20 10 12 10 24 19", ""]
+             ":class: sortable-table precedents-table", ":widths: 5 17 11 15 11 30 11", ""]
     lines.append("* - " + "\n  - ".join(headers))
     for _, row in frame.iterrows():
         outcome = OUTCOME_LABELS[row["outcome"]]

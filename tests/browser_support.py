@@ -198,6 +198,7 @@ class PageReport:
     paragraphs: list[dict] = field(default_factory=list)
     case_card: dict | None = None
     clipped_tables: list[str] = field(default_factory=list)
+    phone_unfit_tables: list[str] = field(default_factory=list)
     zoom: list[dict] = field(default_factory=list)
     phone_charts: list[dict] = field(default_factory=list)
 
@@ -312,21 +313,20 @@ def figure_pixels(page, index: int) -> dict:
     return {"light": sum(histogram[170:]) / n, "dark": sum(histogram[:101]) / n}
 
 
-# Tables wider than their box on a desktop, unless the reader is told and the first
-# column stays in view while the rest scrolls.
-CLIPPED_TABLES = r"""
-() => Array.from(document.querySelectorAll(".bd-article table")).map((table, i) => {
-  const box = table.closest(".pst-scrollable-table-container") || table.parentElement;
-  if (table.scrollWidth <= box.clientWidth + 1) return null;
-  const cue = box.previousElementSibling;
-  const told = !!(cue && /scroll/i.test(cue.textContent) && cue.getBoundingClientRect().height > 0);
-  const first = table.querySelector("tbody tr td, tbody tr th");
-  const pinned = !!(first && getComputedStyle(first).position === "sticky");
-  const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
-  if (told && pinned && scrolls) return null;
-  return `table ${i + 1} is ${table.scrollWidth} px wide in a ${box.clientWidth} px box ` +
-         `(scroll cue: ${told}, first column pinned: ${pinned}, scrolls: ${scrolls})`;
-}).filter(Boolean)
+# Tables wider than their column (the article's text column): such a table is cut, or
+# scrolls sideways in a box, whatever cue it carries. tables.js turns them into cards.
+UNFIT_TABLES = r"""
+() => {
+  const article = document.querySelector("article.bd-article");
+  return Array.from(document.querySelectorAll(".bd-article table")).map((table, i) => {
+    const box = table.closest(".pst-scrollable-table-container") || table.parentElement;
+    const column = Math.min(box.clientWidth, article.clientWidth);
+    const width = Math.max(table.scrollWidth, table.getBoundingClientRect().width, box.scrollWidth);
+    if (width <= column + 1) return null;
+    const caption = table.caption ? table.caption.textContent.trim().replace(/\s+/g, " ").slice(0, 50) : "no caption";
+    return `table ${i + 1} (${caption}) is ${Math.round(width)} px wide in a ${column} px column`;
+  }).filter(Boolean);
+}
 """
 
 # Table rows taller than the screen (a reader loses the row's start while reading it).
@@ -491,7 +491,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         report.copy_buttons_in_outputs = page.locator(".cell_output button.copybtn, .output button.copybtn").count()
         report.code_inputs = page.locator(CODE_INPUTS).count()
         report.copies = check_copy_buttons(page)
-        report.clipped_tables = page.evaluate(CLIPPED_TABLES)
+        report.clipped_tables = page.evaluate(UNFIT_TABLES)
         report.zoom += open_charts(page, phone=False)
         if page.evaluate(FIGURES):
             report.dark_theme = switch_to_dark(page)
@@ -516,6 +516,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         report.paragraphs = page.evaluate(PARAGRAPH_LINES)
         report.case_card = page.evaluate(CASE_CARD)
         report.phone_charts = page.evaluate(PHONE_CHARTS)
+        report.phone_unfit_tables = page.evaluate(UNFIT_TABLES)
         report.phone_menu = tap_menus(page)
         report.zoom += open_charts(page, phone=True)
     finally:

@@ -298,8 +298,15 @@ def test_no_table_row_is_taller_than_a_phone_screen(reports, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_no_table_is_cut_off_on_a_desktop(reports, page):
+def test_every_table_fits_its_column_on_a_desktop(reports, page):
+    """At 1280 px no table is wider than the text column (the 33-row decisions table
+    included): none is cut, and none scrolls sideways in a box of its own."""
     assert not reports(page).clipped_tables, f"{page}: {lines(reports(page).clipped_tables)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_fits_its_column_on_a_phone(reports, page):
+    assert not reports(page).phone_unfit_tables, f"{page}: {lines(reports(page).phone_unfit_tables)}"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -497,11 +504,65 @@ def test_snippet_checker_recognises_code():
     assert not CODE_LIKE.search("a Rule 41(a)(1) dismissal under 17 U.S.C. § 512(c)")
 
 
+# ------------------------------------------------------------------------------ tables
+
+DATA_APPENDIX = "chapters/90-data"
+TABLE_TEXTS = "() => Array.from(document.querySelectorAll('.bd-article table'), t => t.innerText)"
+
+
+def pages_with_tables(html: Path) -> list[str]:
+    return [page for page in toc_files() if BeautifulSoup(
+        (html / f"{page}.html").read_text(encoding="utf-8"), "html.parser").select("article table")]
+
+
+def data_codes() -> list[re.Pattern]:
+    """The data's codes as a table would show them raw ("press-summary", "press summary",
+    or a cell reading just "single"): a reader must see their words instead."""
+    from als_explainer.tables import READER_WORDS
+
+    patterns = []
+    for words in READER_WORDS.values():
+        for code, word in words.items():
+            if code == word:  # "approximate" is its own word
+                continue
+            if "-" in code:  # a slug, with its hyphens or with spaces, anywhere
+                patterns.append(re.compile(r"\b" + code.replace("-", "[- ]") + r"\b", re.I))
+            else:  # a one-word code on its own in a cell
+                patterns.append(re.compile(r"(^|\t|\n)" + code + r"($|\t|\n)"))
+    return patterns
+
+
+def test_on_a_tablet_every_table_fits_and_shows_words_not_codes(browser, server, html):
+    """At 768 px (a tablet held upright) a table that does not fit its column becomes
+    cards; and no table, on any page, shows a data code instead of its words."""
+    from browser_support import UNFIT_TABLES
+
+    pages = pages_with_tables(html)
+    assert len(pages) > 5, "hardly any page has a table: has the test gone stale?"
+    codes = data_codes()
+    problems = []
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, service_workers="block")
+    try:
+        page = context.new_page()
+        for name in pages:
+            page.goto(f"{server.base}{name}.html", wait_until="load")
+            problems += [f"{name}: {p}" for p in page.evaluate(UNFIT_TABLES)]
+            if name == DATA_APPENDIX:  # its tables document the codes themselves
+                continue
+            for i, text in enumerate(page.evaluate(TABLE_TEXTS)):
+                shown = sorted({m.group(0).strip() for c in codes for m in c.finditer(text)})
+                if shown:
+                    problems.append(f"{name}: table {i + 1} shows data codes {shown}")
+    finally:
+        context.close()
+    assert not problems, lines(problems)
+
+
 # ------------------------------------------------------------------------------ paper
 
 
 def pages_with_long_tables(html: Path) -> list[str]:
-    """Pages with a table of more than 12 rows: those scroll in a box of their own on screen."""
+    """Pages with a table of more than 12 rows: the ones whose notes fold away on screen."""
     return [page for page in toc_files()
             if any(len(t.select("tbody tr")) > 12 for t in BeautifulSoup(
                 (html / f"{page}.html").read_text(encoding="utf-8"), "html.parser").select("article table"))]

@@ -132,7 +132,7 @@ def test_illustration_table_puts_each_answer_in_its_actor_and_step(question):
         cell = wide.set_index("actor").loc[jd.ACTORS[row["actor"]], row["step"]]
         assert cell == f"**{jd.ANSWERS[row['answer']]}.** {row['reasoning']}"
     markdown = jd.illustration_table(frame, question).data
-    body = markdown.splitlines()[2:]
+    body = [line for line in markdown.splitlines() if line.startswith("|")][2:]
     assert len(body) == len(jd.ACTORS)
     for actor, line in zip(jd.ACTORS, body):
         keys = source_keys(frame[(frame["actor"] == actor) & (frame["question"] == question)])
@@ -145,7 +145,7 @@ def test_cases_table_keeps_the_questions_apart():
         text = jd.cases_table(cases, question).data
         mine = cases[cases["question"] == question]
         other = cases[cases["question"] != question]
-        assert len(text.splitlines()) == 2 + len(mine)
+        assert len([line for line in text.splitlines() if line.startswith("|")]) == 2 + len(mine)
         assert all(c in text for c in mine["citation"])
         assert not any(c in text for c in other["citation"])
     with pytest.raises(ValueError):

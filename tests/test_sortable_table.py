@@ -1,6 +1,6 @@
 """The sort-and-filter script of sortable tables (book_extensions/static/sortable-table.js):
 its pure functions under ``node --test``, and one reader in a real browser sorting the
-decisions table by date and filtering it."""
+decisions table by date and filtering it, then sorting its cards on a phone."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SiteServer
+from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, SiteServer
 from conftest import ROOT
 from system_tools import tool
 
@@ -80,8 +80,37 @@ def sort_and_filter(html) -> None:
             assert visible.count() == expected
             assert all("cloudflare" in row.lower() for row in visible.all_inner_texts())
             assert page.get_by_role("status").inner_text() == f"{expected} of {total} rows shown."
+            # A table sorts with its headings; the "Sort by" list is for cards only.
+            assert not page.get_by_label("Sort by:").is_visible()
+            page.close()
+            sort_cards_on_a_phone(browser, server)
         finally:
             browser.close()
+
+
+def sort_cards_on_a_phone(browser, server) -> None:
+    """On a phone the rows are cards, their headings hidden: the reader taps "Sort by"
+    and picks the latest decisions first, then page order again."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(server.base + PAGE + ".html", wait_until="networkidle")
+        table = page.locator("table.sortable-table")
+        assert "table-as-cards" in table.get_attribute("class"), "the rows are not cards on a phone"
+        assert page.get_by_label("Sort by:").is_visible()
+        dates = table.locator("tbody tr td:nth-child(3)")
+        first = dates.all_inner_texts()
+        sort_by = page.get_by_label("Sort by:")
+        sort_by.tap()
+        sort_by.select_option(label="Date, latest first")
+        latest = [start_day(t) for t in dates.all_inner_texts()]
+        assert latest == sorted(latest, reverse=True) and latest[0] > latest[-1]
+        assert table.locator("thead th").nth(2).get_attribute("aria-sort") == "descending"
+        assert page.get_by_role("status").inner_text() == "Sorted by Date, latest first."
+        sort_by.select_option(label="page order")
+        assert dates.all_inner_texts() == first
+    finally:
+        context.close()
 
 
 def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_path):

@@ -1,8 +1,10 @@
 /* Sort and filter for tables with the class "sortable-table" (progressive enhancement).
  *
  * Without JavaScript the table stays a plain, captioned HTML table. With it, each column
- * heading becomes a button that sorts the rows (press again to reverse), and a labelled
- * search box above the table hides rows that do not contain the text typed. A status
+ * heading becomes a button that sorts the rows (press again to reverse); while the rows
+ * read as cards (tables.js), whose headings are hidden, a "Sort by" list sorts them
+ * instead; and a labelled search box above the table hides rows that do not contain
+ * the text typed. A status
  * line announces the result to screen readers. Nothing is loaded from anywhere.
  *
  * The sort and filter rules are pure functions (cellText, dateKey, columnKind,
@@ -78,13 +80,25 @@
     return query === "" || rowText.toLowerCase().indexOf(query) !== -1;
   }
 
+  // How the "Sort by" list names an order of a column of this kind.
+  var ORDER_WORDS = {
+    date: ["earliest first", "latest first"],
+    number: ["lowest first", "highest first"],
+    text: ["A to Z", "Z to A"]
+  };
+
   function enhance(table, n) {
     var body = table.tBodies[0];
     if (!table.tHead || !body) {
       return;
     }
     var rows = Array.prototype.slice.call(body.rows);
+    var pageOrder = rows.slice();
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var names = headers.map(function (th) { return cellText(th.textContent); });
+    var kinds = headers.map(function (th, index) {
+      return columnKind(rows.map(function (row) { return text(row, index); }));
+    });
     var anchor = table.closest(".pst-scrollable-table-container") || table;
 
     var controls = document.createElement("div");
@@ -96,16 +110,45 @@
     input.type = "search";
     input.id = label.htmlFor;
     input.autocomplete = "off";
+    label.appendChild(input);
+
+    // The headings' buttons sort a table; cards hide the headings, so a list sorts them
+    // (shown only while the table reads as cards).
+    var sortLabel = document.createElement("label");
+    sortLabel.className = "sortable-table-sortby";
+    sortLabel.htmlFor = "sortable-table-sort-" + n;
+    sortLabel.textContent = "Sort by: ";
+    var select = document.createElement("select");
+    select.id = sortLabel.htmlFor;
+    select.appendChild(new Option("page order", ""));
+    names.forEach(function (name, index) {
+      if (!name) { return; }
+      ORDER_WORDS[kinds[index]].forEach(function (words, reverse) {
+        select.appendChild(new Option(name + ", " + words, index + (reverse ? ":desc" : ":asc")));
+      });
+    });
+    sortLabel.appendChild(select);
+
     var status = document.createElement("p");
     status.className = "sortable-table-status";
     status.setAttribute("role", "status");
-    status.textContent = rows.length + " rows. Select a column heading to sort.";
-    label.appendChild(input);
+    status.textContent = rows.length + " rows.";
     controls.appendChild(label);
+    controls.appendChild(sortLabel);
     controls.appendChild(status);
     anchor.parentNode.insertBefore(controls, anchor);
+    // While tables.js shows the rows as cards (it may decide before or after this runs,
+    // and again on resize), the controls show the "Sort by" list.
+    var showSortList = function () {
+      controls.classList.toggle("sortable-table-cards", table.classList.contains("table-as-cards"));
+    };
+    showSortList();
+    if (typeof MutationObserver === "function") {
+      new MutationObserver(showSortList).observe(table, { attributes: true, attributeFilter: ["class"] });
+    }
     if (table.id) {
       input.setAttribute("aria-controls", table.id);
+      select.setAttribute("aria-controls", table.id);
     }
 
     input.addEventListener("input", function () {
@@ -118,32 +161,48 @@
       status.textContent = shown + " of " + rows.length + " rows shown.";
     });
 
+    function place(order) {
+      rows = order;
+      rows.forEach(function (row) {
+        body.appendChild(row);
+      });
+    }
+
+    function sortBy(index, ascending) {
+      headers.forEach(function (other) {
+        other.removeAttribute("aria-sort");
+      });
+      headers[index].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      place(rows.slice().sort(function (a, b) {
+        var order = compareValues(text(a, index), text(b, index), kinds[index]);
+        return ascending ? order : -order;
+      }));
+      select.value = index + (ascending ? ":asc" : ":desc");
+      status.textContent = "Sorted by " + names[index] + ", " +
+        ORDER_WORDS[kinds[index]][ascending ? 0 : 1] + ".";
+    }
+
+    select.addEventListener("change", function () {
+      if (!select.value) {
+        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        place(pageOrder.slice());
+        status.textContent = "In page order.";
+        return;
+      }
+      var parts = select.value.split(":");
+      sortBy(Number(parts[0]), parts[1] === "asc");
+    });
+
     headers.forEach(function (th, index) {
       th.setAttribute("scope", "col");
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sortable-table-sort";
-      button.textContent = cellText(th.textContent);
+      button.textContent = names[index];
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        var how = columnKind(rows.map(function (row) { return text(row, index); }));
-        headers.forEach(function (other) {
-          other.removeAttribute("aria-sort");
-        });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        rows.sort(function (a, b) {
-          var x = text(a, index);
-          var y = text(b, index);
-          var order = compareValues(x, y, how);
-          return ascending ? order : -order;
-        });
-        rows.forEach(function (row) {
-          body.appendChild(row);
-        });
-        status.textContent = "Sorted by " + button.textContent.trim() + ", " +
-          (ascending ? "ascending" : "descending") + ".";
+        sortBy(index, th.getAttribute("aria-sort") !== "ascending");
       });
     });
   }

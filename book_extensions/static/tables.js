@@ -1,13 +1,18 @@
-/* Tables that read on every screen (styles in reader.css).
+/* Tables that fit every screen (styles in reader.css, "Tables").
  *
- * - Every cell learns its column's heading (data-label), so below 640 px each row can
- *   be shown as a card whose fields say what they are; the table keeps its table roles
- *   for screen readers, which CSS display changes would otherwise drop.
- * - On those narrow screens, long notes and sources fold behind a "Notes and sources"
- *   toggle, so no row is taller than a screen.
- * - A table wider than the text column says so above it ("scroll sideways") and keeps
- *   its first column in view while it scrolls.
- * - A long table scrolls in a box of its own, with its headings pinned at the top.
+ * - Every cell learns its column's heading (data-label), so a row can be shown as a card
+ *   whose fields say what they are; the table keeps its table roles for screen readers,
+ *   which CSS display changes would otherwise drop.
+ * - A table becomes cards whenever it does not fit its column, or fits only with rows
+ *   taller than most of the screen (measured, not guessed from the screen's width: a
+ *   tablet gets cards for a wide table and a table for a narrow one), and always on a
+ *   phone. Nothing scrolls sideways.
+ * - In a card, short fields (every value of the column short) share a line, and empty
+ *   fields are left out.
+ * - Notes and sources fold behind a toggle in cards and in long tables, so no row is
+ *   taller than a screen and a long table reads down the page, its headings pinned
+ *   under the page header, instead of in a box that scrolls on its own. In a table,
+ *   opened notes show in a panel over the row, not down a narrow column.
  * - On paper everything shows (print rules in reader.css): folded notes open before the
  *   page prints and close again after, as the reader left them.
  *
@@ -16,113 +21,130 @@
 (function () {
   "use strict";
 
-  var NARROW = window.matchMedia("(max-width: 640px)");
+  var PHONE = window.matchMedia("(max-width: 640px)");
   var LONG_ROWS = 12;
+  var SHORT = 40; // characters: a column whose every value is this short shares a card line
   // Columns whose text is reference material rather than the row's point.
   var FOLDABLE = /^(source|sources|notes)/i;
 
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+  function textOf(node) { return node.textContent.replace(/\s+/g, " ").trim(); }
+
   function headings(table) {
     if (!table.tHead || !table.tHead.rows.length) { return []; }
-    return Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
-      return th.textContent.replace(/\s+/g, " ").trim();
-    });
+    return Array.prototype.map.call(table.tHead.rows[0].cells, textOf);
+  }
+
+  function bodyRows(table) {
+    var rows = [];
+    each(table.tBodies, function (body) { each(body.rows, function (row) { rows.push(row); }); });
+    return rows;
   }
 
   function keepTableRoles(table) {
     table.setAttribute("role", "table");
-    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody"), function (group) {
-      group.setAttribute("role", "rowgroup");
-    });
-    Array.prototype.forEach.call(table.rows, function (row) {
+    each(table.querySelectorAll("thead, tbody"), function (group) { group.setAttribute("role", "rowgroup"); });
+    each(table.rows, function (row) {
       row.setAttribute("role", "row");
-      Array.prototype.forEach.call(row.cells, function (cell) {
+      each(row.cells, function (cell) {
         cell.setAttribute("role", cell.tagName === "TH" ? "columnheader" : "cell");
       });
     });
   }
 
+  // Label every cell, mark the empty ones and those of columns short enough to share a line.
   function labelCells(table, names) {
-    Array.prototype.forEach.call(table.tBodies, function (body) {
-      Array.prototype.forEach.call(body.rows, function (row) {
-        Array.prototype.forEach.call(row.cells, function (cell, i) {
-          if (names[i]) { cell.setAttribute("data-label", names[i]); }
-        });
+    var rows = bodyRows(table);
+    var short = names.map(function (name, i) {
+      return !FOLDABLE.test(name) && rows.every(function (row) {
+        return !row.cells[i] || textOf(row.cells[i]).length <= SHORT;
+      });
+    });
+    rows.forEach(function (row) {
+      each(row.cells, function (cell, i) {
+        if (names[i]) {
+          cell.setAttribute("data-label", names[i]);
+          // A short field's label runs into its value: "Date: 1996", "Liable? yes".
+          cell.setAttribute("data-label-inline", names[i] + (/[?:]$/.test(names[i]) ? " " : ": "));
+        }
+        cell.classList.toggle("table-empty", !textOf(cell));
+        cell.classList.toggle("table-short", !!short[i]);
       });
     });
   }
 
-  function foldLongCells(table, names) {
+  function fold(table, names) {
     names.forEach(function (name, i) {
       if (!FOLDABLE.test(name)) { return; }
-      Array.prototype.forEach.call(table.tBodies, function (body) {
-        Array.prototype.forEach.call(body.rows, function (row) {
-          var cell = row.cells[i];
-          if (!cell || !cell.textContent.trim() || cell.querySelector("details.table-fold")) { return; }
-          var fold = document.createElement("details");
-          fold.className = "table-fold";
-          var summary = document.createElement("summary");
-          summary.textContent = name;
-          fold.appendChild(summary);
-          while (cell.firstChild) { fold.appendChild(cell.firstChild); }
-          cell.appendChild(fold);
-          cell.classList.add("table-folded");
-        });
+      bodyRows(table).forEach(function (row) {
+        var cell = row.cells[i];
+        if (!cell || !textOf(cell) || cell.querySelector("details.table-fold")) { return; }
+        var details = document.createElement("details");
+        details.className = "table-fold";
+        var summary = document.createElement("summary");
+        summary.textContent = name;
+        details.appendChild(summary);
+        var body = document.createElement("div");
+        body.className = "table-fold-body";
+        while (cell.firstChild) { body.appendChild(cell.firstChild); }
+        details.appendChild(body);
+        cell.appendChild(details);
+        cell.classList.add("table-folded");
       });
     });
   }
 
-  function markScrolling(table) {
-    var box = table.closest(".pst-scrollable-table-container");
-    if (!box) { return; }
-    var wide = !NARROW.matches && box.scrollWidth > box.clientWidth + 1;
-    box.classList.toggle("table-scrolls", wide);
-    var cue = box.previousElementSibling;
-    var hasCue = cue && cue.classList.contains("table-scroll-cue");
-    if (wide && !hasCue) {
-      cue = document.createElement("p");
-      cue.className = "table-scroll-cue";
-      cue.textContent = "This table is wider than the page: scroll it sideways for more columns \u2192";
-      box.parentNode.insertBefore(cue, box);
-    } else if (!wide && hasCue) {
-      cue.remove();
+  // Whether some row of the table, laid out as a table, is taller than most of the screen
+  // (its columns squeezed to a few words a line).
+  function squeezed(table) {
+    var limit = 0.75 * window.innerHeight;
+    return bodyRows(table).some(function (row) { return row.getBoundingClientRect().height > limit; });
+  }
+
+  // Cards or a table: a table that is wider than its column, or squeezed into it (and any
+  // table on a phone), becomes cards.
+  function layout(table) {
+    var box = table.closest(".pst-scrollable-table-container") || table.parentElement;
+    table.classList.remove("table-as-cards");
+    box.classList.remove("table-holds-cards");
+    var cards = PHONE.matches || table.offsetWidth > box.clientWidth + 1 || squeezed(table);
+    if (cards) {
+      fold(table, headings(table));
     }
+    table.classList.toggle("table-as-cards", cards);
+    box.classList.toggle("table-holds-cards", cards);
+    box.classList.toggle("table-fits", !cards);
   }
 
   function enhance(table) {
     var names = headings(table);
     if (!names.length) { return; }
-    table.classList.add("table-cards");
+    table.classList.add("table-enhanced");
     keepTableRoles(table);
     labelCells(table, names);
-    if (NARROW.matches) { foldLongCells(table, names); }
-    var box = table.closest(".pst-scrollable-table-container");
-    var rows = table.tBodies.length ? table.tBodies[0].rows.length : 0;
-    if (box && rows > LONG_ROWS) {
-      box.classList.add("table-long");
-      // A scrolling region must be reachable and named for keyboard users.
-      box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
-      var caption = table.caption ? table.caption.textContent.replace(/\s+/g, " ").trim() : "";
-      box.setAttribute("aria-label", caption || ("Table: " + names.join(", ")));
+    if (bodyRows(table).length > LONG_ROWS) {
+      table.classList.add("table-long");
+      fold(table, names);
     }
-    markScrolling(table);
+    layout(table);
   }
 
   function start() {
-    var tables = document.querySelectorAll(".bd-article table");
-    Array.prototype.forEach.call(tables, enhance);
-    var resize = function () {
-      Array.prototype.forEach.call(tables, markScrolling);
-      if (NARROW.matches) { Array.prototype.forEach.call(tables, function (t) { foldLongCells(t, headings(t)); }); }
-    };
-    window.addEventListener("resize", resize);
+    var tables = Array.prototype.filter.call(document.querySelectorAll(".bd-article table"),
+      function (table) { return headings(table).length > 0; });
+    tables.forEach(enhance);
+    var pending = null;
+    window.addEventListener("resize", function () {
+      window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(function () { tables.forEach(layout); });
+    });
     var opened = [];
     window.addEventListener("beforeprint", function () {
       opened = Array.prototype.filter.call(document.querySelectorAll(".bd-article details:not([open])"),
-        function (fold) { fold.open = true; return true; });
+        function (details) { details.open = true; return true; });
     });
     window.addEventListener("afterprint", function () {
-      opened.forEach(function (fold) { fold.open = false; });
+      opened.forEach(function (details) { details.open = false; });
       opened = [];
     });
   }
