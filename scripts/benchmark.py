@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure the editor's loop and the test command, on scratch copies of the whole book.
 
-    python scripts/benchmark.py [--skip-tests] [--repeat N] [--workdir DIR] [--keep] [--json FILE]
+    python scripts/benchmark.py [--skip-tests] [--skip-lighthouse] [--repeat N] [--workdir DIR] [--keep] [--json FILE]
 
 1. Cold builds, side by side: one with the default (chapters executed in parallel, one
    per CPU) and one with ``BOOK_JOBS=1`` (one at a time), each in its own copy,
@@ -15,6 +15,8 @@
 3. Page weight: every page's HTML plus the images and other files it alone loads,
    leaving out the theme's shared assets in ``_static/``. Target: at most 400 KB.
 4. The test command (``bash scripts/test.sh``) timed once, unless ``--skip-tests``.
+5. Lighthouse's mobile run over every page of the first copy's site, against the page
+   budget (``scripts/lighthouse.py``), unless ``--skip-lighthouse``.
 
 Targets (the exit status is 1 if one is missed): the parallel cold build takes at most
 0.7 of the serial one; a no-op rebuild executes nothing and takes at most a quarter of
@@ -43,6 +45,8 @@ import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+
+import lighthouse  # scripts/lighthouse.py, next to this script
 
 from als_explainer.paths import page_source, toc_pages
 from book_extensions.reproducible import differences, tree_digests
@@ -252,6 +256,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-tests", action="store_true",
                         help="do not time the test command (bash scripts/test.sh)")
+    parser.add_argument("--skip-lighthouse", action="store_true",
+                        help="leave out Lighthouse's run over every page (scripts/lighthouse.py)")
     parser.add_argument("--repeat", type=int, default=2, metavar="N",
                         help="cold builds of each kind, alternating; the best counts (default 2)")
     parser.add_argument("--workdir", type=Path, help="where to put the scratch copies")
@@ -357,6 +363,12 @@ def main() -> int:
               f"{w['total'] / 1024:>7.1f} KB{flag}")
         if flag:
             failures.append(f"{w['page']} weighs {w['total'] / 1024:.0f} KB")
+
+    if not args.skip_lighthouse:  # the page budget, in Lighthouse's mobile run (scripts/lighthouse.py)
+        rows = lighthouse.measure(book / "_build" / "html")
+        print("\nLighthouse, mobile, every page served compressed:\n" + lighthouse.table(rows))
+        failures += [f"{page}: {'; '.join(lighthouse.misses(row))}" for page, row in rows.items()
+                     if lighthouse.misses(row)]
 
     differ = sorted(n for n in first_figures.keys() | second_figures.keys()
                     if first_figures.get(n) != second_figures.get(n))
