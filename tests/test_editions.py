@@ -192,7 +192,7 @@ def test_previews_javascript_is_the_locked_npm_release(tmp_path):
         # Install exactly the lock's versions into a scratch folder (npm registry only).
         for name in ("package.json", "package-lock.json"):
             shutil.copy(ROOT / name, tmp_path / name)
-        subprocess.run([tool("npm"), "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+        subprocess.run([tool("npm"), "ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"],
                        cwd=tmp_path, check=True, capture_output=True, timeout=300)
         modules = tmp_path / "node_modules"
     vendor = ROOT / "book_extensions" / "static" / "vendor"
