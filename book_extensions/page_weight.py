@@ -197,12 +197,12 @@ def _finish(app, exception) -> None:
         return
     site = Path(app.outdir)
     static = site / "_static"
+    for name in UNUSED:  # first: the icon script's words are not classes the pages use
+        (static / name).unlink(missing_ok=True)
     css = THEME_CSS.read_text(encoding="utf-8")
     write_icon_font(static / ICON_FONT, icon_codepoints(css))
     tags, words = site_names(site)
     (static / STYLESHEET).write_text(reduced_stylesheet(css, tags, words) + ICON_FACE, encoding="utf-8")
-    for name in UNUSED:
-        (static / name).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- previews
