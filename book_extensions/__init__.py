@@ -9,8 +9,8 @@ hooks, tests and remaining workarounds ("The build layer, module by module")."""
 #: a module configures are loaded by that module (sphinx-tippy by previews; sphinx-sitemap
 #: and sphinxext-opengraph by sharing).
 MODULES = ("reexecution", "parallel_execution", "run_reports", "citation_style", "reader_fixes",
-           "reading_time", "search_ranking", "reader_assets", "chart_pictures", "editions",
-           "previews", "sharing", "pdf_fonts", "paper", "epub", "reproducible")
+           "reading_time", "search_ranking", "reader_assets", "chart_pictures", "page_weight",
+           "editions", "previews", "sharing", "pdf_fonts", "paper", "epub", "reproducible")
 
 
 def setup(app):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure the editor's loop and the test command, on scratch copies of the whole book.
 
-    python scripts/benchmark.py [--skip-tests] [--repeat N] [--workdir DIR] [--keep] [--json FILE]
+    python scripts/benchmark.py [--skip-tests] [--skip-lighthouse] [--repeat N] [--workdir DIR] [--keep] [--json FILE]
 
 1. Cold builds, side by side: one with the default (chapters executed in parallel, one
    per CPU) and one with ``BOOK_JOBS=1`` (one at a time), each in its own copy,
@@ -17,6 +17,8 @@
 4. The editions: the README's PDF and EPUB commands on the built copy (warm cache: the
    cost is Sphinx's writing and, for the PDF, WeasyPrint's typesetting).
 5. The test command (``bash scripts/test.sh``) timed once, unless ``--skip-tests``.
+6. Lighthouse's mobile run over every page of the first copy's site, against the page
+   budget (``scripts/lighthouse.py``), unless ``--skip-lighthouse``.
 
 Targets (the exit status is 1 if one is missed): the parallel cold build takes at most
 0.7 of the serial one; a no-op rebuild executes nothing and takes at most a quarter of
@@ -46,6 +48,8 @@ import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+
+import lighthouse  # scripts/lighthouse.py, next to this script
 
 from als_explainer.paths import page_source, toc_pages
 from book_extensions.reproducible import differences, tree_digests
@@ -258,6 +262,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-tests", action="store_true",
                         help="do not time the test command (bash scripts/test.sh)")
+    parser.add_argument("--skip-lighthouse", action="store_true",
+                        help="leave out Lighthouse's run over every page (scripts/lighthouse.py)")
     parser.add_argument("--repeat", type=int, default=2, metavar="N",
                         help="cold builds of each kind, alternating; the best counts (default 2)")
     parser.add_argument("--workdir", type=Path, help="where to put the scratch copies")
@@ -374,6 +380,12 @@ def main() -> int:
               f"{w['total'] / 1024:>7.1f} KB{flag}")
         if flag:
             failures.append(f"{w['page']} weighs {w['total'] / 1024:.0f} KB")
+
+    if not args.skip_lighthouse:  # the page budget, in Lighthouse's mobile run (scripts/lighthouse.py)
+        rows = lighthouse.measure(book / "_build" / "html")
+        print("\nLighthouse, mobile, every page served compressed:\n" + lighthouse.table(rows))
+        failures += [f"{page}: {'; '.join(lighthouse.misses(row))}" for page, row in rows.items()
+                     if lighthouse.misses(row)]
 
     differ = sorted(n for n in first_figures.keys() | second_figures.keys()
                     if first_figures.get(n) != second_figures.get(n))

@@ -309,7 +309,7 @@ def test_previews_javascript_is_the_locked_npm_release(tmp_path):
         # Install exactly the lock's versions into a scratch folder (npm registry only).
         for name in ("package.json", "package-lock.json"):
             shutil.copy(ROOT / name, tmp_path / name)
-        subprocess.run([tool("npm"), "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+        subprocess.run([tool("npm"), "ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"],
                        cwd=tmp_path, check=True, capture_output=True, timeout=300)
         modules = tmp_path / "node_modules"
     vendor = ROOT / "book_extensions" / "static" / "vendor"
@@ -344,8 +344,9 @@ def reader(browser, server):
         page.on("request", lambda r: foreign.append(r.url) if server.host not in r.url
                 and not r.url.startswith(("data:", "blob:", "about:")) else None)
         page.goto(server.base + page_name + ".html", wait_until="networkidle")
-        page.wait_for_function("() => typeof tippy === 'function' && "
-                               "document.querySelector('article [aria-expanded], article a') !== null")
+        # The previews' scripts load when a reader first needs one (page_weight.py).
+        page.wait_for_function("() => Array.isArray(window.bookPreviewScripts) && "
+                               "document.querySelector('article a') !== null")
         opened.append(context)
         return page
 
@@ -382,6 +383,30 @@ def test_hover_on_a_glossary_term_shows_its_definition(reader):
     tip = page.locator(TIP)
     tip.wait_for(state="visible", timeout=5000)
     assert term.split()[0] in tip.inner_text().lower() and len(tip.inner_text()) > len(term) + 40
+
+
+@pytest.mark.parametrize("term", ["CDN", "origin-server"])
+def test_a_term_that_shares_its_entry_previews_the_definition(reader, term):
+    """"CDN" and "content delivery network" are one glossary entry: both preview it."""
+    page = reader("chapters/12-between-a-site-and-its-readers")
+    link = _first(page, f"a[href$='95-glossary.html#term-{term}']")
+    assert page.evaluate("() => typeof tippy") == "undefined", "the previews loaded with the page"
+    link.hover()
+    tip = page.locator(TIP)
+    tip.wait_for(state="visible", timeout=5000)
+    assert len(tip.inner_text()) > len(link.inner_text()) + 60, tip.inner_text()
+
+
+def test_a_link_inside_a_preview_can_be_followed(reader):
+    page = reader("chapters/12-between-a-site-and-its-readers")
+    _first(page, "a[href$='95-glossary.html#term-CDN']").hover()
+    tip = page.locator(TIP)
+    tip.wait_for(state="visible", timeout=5000)
+    inner = tip.locator("a[href]").first
+    target = inner.get_attribute("href").split("#")[0]
+    inner.hover()
+    inner.click()
+    page.wait_for_url(f"**/{target.split('/')[-1]}*", timeout=10000)
 
 
 def test_a_reference_to_a_figure_previews_the_figure(reader):
