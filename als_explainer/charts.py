@@ -222,10 +222,18 @@ class Chart:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if self.phone is None:
-            return {"image/svg+xml": self.desktop.decode()}
+            return {"image/svg+xml": svg_element(self.desktop)}
         wrapper = f'<div class="{PHONE_CLASS}" data-label-column="{self.column:g}">'
-        return {"image/svg+xml": self.desktop.decode(),
-                "text/html": f"{wrapper}{self.phone.decode()}</div>"}
+        return {"image/svg+xml": svg_element(self.desktop),
+                "text/html": f"{wrapper}{svg_element(self.phone)}</div>"}
+
+
+def svg_element(data: bytes) -> str:
+    """The ``<svg>`` element of an SVG file, without the XML declaration and the DOCTYPE
+    before it: the EPUB's checker refuses a DOCTYPE that names an external DTD, and
+    inside a web page's HTML neither belongs."""
+    text = data.decode()
+    return text[text.index("<svg"):]
 
 
 #: A chart whose phone rendering changes shape: ``draw(phone)`` returns its figure.

@@ -365,8 +365,9 @@ def disputes_table(cases: pd.DataFrame) -> Markdown:
     return cited_table(table, {"short_name": "Dispute", "country": "Country", "law": "Law",
                                "court": "Court", "claim": "Claim", "outcome": "Outcome",
                                "status_text": "Status"},
-                       "Cloudflare's later disputes over its customers' content: where, under "
-                       "which law, and how each stands.", name="tbl-disputes", sortable=True)
+                       "ALS Scan v. Cloudflare, Cloudflare's later disputes over its customers' "
+                       "content and two related US cases: where, under which law, and how each "
+                       "stands.", name="tbl-disputes", sortable=True)
 
 
 def steps_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
@@ -387,7 +388,7 @@ def questions_table(steps: pd.DataFrame, cases: pd.DataFrame) -> Markdown:
                        {"question": "Open question", "when": "When", "case": "Case",
                         "law": "Law applied", "what": "What was decided or done",
                         "result_label": "For the intermediary?"},
-                       "The questions left open in 2018 and what later rulings did with each.",
+                       "The questions left open in 2018 and what rulings from 2018 on did with each.",
                        name="tbl-open-after-2018", sortable=True)
 
 
@@ -398,8 +399,8 @@ def policy_table(figures: pd.DataFrame) -> Markdown:
     return cited_table(shown, {"figure": "Figure", "amount": "Value", "unit": "Unit",
                                "period": "Period", "stated_by": "Whose figure",
                                "agreement": "Do sources agree?", "caveat": "Caveat"},
-                       "The figures quoted in the policy fight, exactly as each source states "
-                       "them, with whose figure each is.", name="tbl-policy-figures")
+                       "The figures quoted in the policy fight, whose figure each is, and (in "
+                       "the caveat) how its source qualifies it.", name="tbl-policy-figures")
 
 
 # --------------------------------------------------------------------------- charts

@@ -403,7 +403,7 @@ def stages_table(frame: pd.DataFrame) -> Markdown:
     stages = stages.assign(result=stages["outcome"].map(OUTCOME_LABELS))
     return cited_table(stages, {"short_name": "Defendant's ruling", "decided_label": "When",
                                 "result": "Outcome", "holding": "What the court held (our words)"},
-                       "The last ruling on each defendant of *ALS Scan v. Cloudflare*.",
+                       "The last reported ruling on each defendant of *ALS Scan v. Cloudflare* whose ruling is known.",
                        name="tbl-case-stages")
 
 

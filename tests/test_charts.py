@@ -46,8 +46,12 @@ def test_publish_writes_both_renderings_into_figures(tmp_path, monkeypatch):
     phone = tmp_path / "figures" / "unit-test-chart.phone.svg"
     assert phone.read_bytes() == shown.phone != shown.desktop
     bundle = shown._repr_mimebundle_()
-    assert "<svg" in bundle["image/svg+xml"]  # the page gets the desktop SVG as its image
+    # The page gets each rendering's <svg> element alone: no XML declaration, no DOCTYPE
+    # naming an external DTD (which the EPUB's checker refuses, and HTML does not want).
+    assert bundle["image/svg+xml"].startswith("<svg")
+    assert written.read_text().count("<!DOCTYPE") == 1
     assert bundle["text/html"].startswith(f'<div class="{charts.PHONE_CLASS}" data-label-column="')
+    assert "<!DOCTYPE" not in bundle["text/html"] and "<?xml" not in bundle["text/html"]
 
 
 def test_phone_rendering_is_drawn_at_phone_width_with_readable_text(tmp_path, monkeypatch):
