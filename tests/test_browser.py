@@ -285,8 +285,8 @@ def test_no_more_than_one_paragraph_in_twenty_runs_past_fifteen_lines_on_a_phone
 def test_the_landing_page_opens_with_the_case_card_on_a_phone(reports):
     card = reports(PAGES[0]).case_card
     assert card, f"{PAGES[0]}: no case card"
-    assert card["fields"] == ["Court", "Parties", "Filed", "Ended", "How it ended",
-                              "Why it matters"], card["fields"]
+    assert card["fields"] == ["Court", "Parties", "Filed", "Ended for Cloudflare",
+                              "How it ended", "Why it matters"], card["fields"]
     assert card["bottom"] <= PHONE["height"], (
         f"{PAGES[0]}: the case card ends at {card['bottom']:.0f} px, below a phone's first "
         f"screen ({PHONE['height']} px)")
