@@ -1,9 +1,18 @@
-"""Load the book's CSV datasets, checked against the schema in ``data/datapackage.json``.
+"""Load the book's CSV datasets, checked against the data package in ``data/datapackage.json``.
 
-Every dataset is described once, as a Frictionless-style Table Schema, and this module
-enforces that description. Anything wrong with a file stops the build with one
-:class:`DataError` that names the file, the row, the column and the reason, so an
-editor can go straight to the cell that needs fixing.
+Every dataset is described once, as a Frictionless Table Schema, and one validator checks
+that description: the standard one, `frictionless <https://framework.frictionlessdata.io/>`_
+(:func:`validate`). Its report is turned into one :class:`DataError` written for editors,
+naming the file, the row, the column and the reason, so an editor can go straight to the
+cell that needs fixing. Types, ``required``, ``unique``, ``enum``, ``pattern``,
+``maxLength``, ``minimum``/``maximum``, the header row, cells per row, the primary key and
+the ``foreignKeys`` between files are frictionless's to check, and only frictionless
+checks them.
+
+The book adds only what a Table Schema cannot say (:func:`_check_row`, each rule with its
+reason there): a partial date read with its precision column, the bibliography keys of a
+``bibtexKey`` column, the source's words in ``source_quote``, cells with spaces at either
+end, and where in a file bytes that are not UTF-8 sit.
 
 Dates are *partial* on purpose: the public record often gives only a month or a
 rough period, and the book never invents a day. A date field is paired with a
@@ -15,21 +24,25 @@ precision field and may hold
   forms) when the precision is ``approximate``.
 
 In ``data/datapackage.json`` such a field is a Table Schema ``string`` with a ``pattern``
-(so the standard Frictionless validator accepts it) and a ``precisionField``, which is
-what tells this loader to read it as a partial date. Loading adds three columns per date
-field: ``<field>_start`` and ``<field>_end`` (the
-first and last day the record allows) and ``<field>_label`` (how the book writes it).
+(which frictionless checks) and a ``precisionField``, which is what tells this loader to
+read it as a partial date. Loading adds three columns per date field: ``<field>_start`` and
+``<field>_end`` (the first and last day the record allows) and ``<field>_label`` (how the
+book writes it).
 
 The frame's index is the row number in the CSV (first data row = 1, as in every error
-message), so a check that runs on a loaded frame names the row with its index and
-never counts rows itself; ``frame.attrs["path"]`` is the file, relative to the book.
-Links between files are declared as ``foreignKeys`` and checked here too.
+message; frictionless counts the header as row 1, so its numbers are one more), so a check
+that runs on a loaded frame names the row with its index and never counts rows itself;
+``frame.attrs["path"]`` is the file, relative to the book.
 
 A dataset whose schema declares a ``source_quote`` field carries, for every sourced row,
 the short passage of the cited source that supports the row, in the source's own words
 (a translation, where one is needed, follows in ``[our translation: …]``). The loader
 refuses a sourced row whose passage is blank, longer than :data:`QUOTE_MAX_WORDS` words, or
 whose translation is not closed; see :func:`check_source_quote`.
+
+Cost: each resource is validated once per process and again only when its CSV, the CSVs
+its foreign keys point to or ``datapackage.json`` change (cached by modification time);
+frictionless is imported on the first validation, so importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -54,6 +67,8 @@ PRECISIONS = ("day", "month", "approximate")
 QUOTE_FIELD = "source_quote"
 QUOTE_MAX_WORDS = 45  # "at most about 40 words" of the source's own words
 TRANSLATION_MARK = "[our translation:"
+QUOTE_MISSING = ("is empty, but the row names a source: give the short passage of that source "
+                 "which supports the row, in the source's own words")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -177,94 +192,239 @@ def schema(name: str, root: Path | None = None) -> dict:
 
 
 def load(name: str, root: Path | None = None) -> pd.DataFrame:
-    """Read ``data/<name>.csv``, check every cell against the schema, return a DataFrame."""
+    """Read ``data/<name>.csv``, validated against its schema, and return a DataFrame.
+
+    frictionless checks everything the Table Schema declares (:func:`validate`); the
+    book's own rules follow, row by row (:func:`_check_row`).
+    """
     root = Path(root or book_root())
     resource = schema(name, root)
     rel = f"data/{resource['path']}"
-    path = root / rel
     fields = resource["schema"]["fields"]
-    by_name = {f["name"]: f for f in fields}
-
-    if not path.exists():
-        raise DataError(rel, "file not found")
-    quote = by_name.get(QUOTE_FIELD)
+    quote = next((f for f in fields if f["name"] == QUOTE_FIELD), None)
     if any(f.get("bibtexKey") for f in fields) and not (quote or {}).get("constraints", {}).get("required"):
         raise DataError("data/datapackage.json", f'dataset "{name}" names sources but does not declare '
                         f'a required "{QUOTE_FIELD}" field for the words of each row\'s source',
                         column=QUOTE_FIELD)
-    rows = _read_rows(path, rel)
-    if not rows:
-        raise DataError(rel, "is empty (expected a header row)")
-    header, body = rows[0], rows[1:]
-
-    missing = [f["name"] for f in fields if f["name"] not in header]
-    if missing:
-        raise DataError(rel, "missing from the header row", row=0, column=missing[0])
-    unknown = [h for h in header if h not in by_name]
-    if unknown:
-        raise DataError(rel, "is not declared in data/datapackage.json", row=0, column=unknown[0])
-    if not body:
+    validate(name, root)
+    header, *body = _read_rows(root / rel, rel)
+    if not body:  # a Table Schema has no minimum number of rows
         raise DataError(rel, "has a header but no rows")
 
     bib = bibliography_keys(root)
-    seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
     records = []
     for number, cells in enumerate(body, start=1):  # the one place rows are counted
-        if len(cells) != len(header):
-            raise DataError(
-                rel,
-                f"has {len(cells)} cells but the header has {len(header)} columns",
-                row=number,
-            )
         raw = dict(zip(header, cells))
-        record = {}
-        for field in fields:
-            column = field["name"]
-            try:
-                record[column] = _check_cell(raw[column], field, raw, bib)
-            except ValueError as err:
-                raise DataError(rel, str(err), row=number, column=column) from None
-            if column == QUOTE_FIELD:
-                try:
-                    required = field.get("constraints", {}).get("required", False)
-                    check_source_quote(raw[column], _sourced(raw, fields), required)
-                except ValueError as err:
-                    raise DataError(rel, str(err), row=number, column=column) from None
-            if field.get("constraints", {}).get("unique") and raw[column]:
-                first = seen[column].setdefault(raw[column], number)
-                if first != number:
-                    raise DataError(
-                        rel, f'"{raw[column]}" repeats the value of row {first}', row=number, column=column
-                    )
-        records.append(record)
-
-    _check_foreign_keys(resource, records, rel, root)
+        records.append(_check_row(raw, fields, bib, rel, number))
     frame = _frame(records, fields)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     frame.attrs["path"] = rel
     return frame
 
 
-def _check_foreign_keys(resource: dict, records: list[dict], rel: str, root: Path) -> None:
-    """Every value of a ``foreignKeys`` field exists in the resource and field it points to."""
+def validate(name: str, root: Path | None = None) -> None:
+    """Validate the dataset ``name`` with frictionless; raise the first problem as a DataError.
+
+    The datasets its foreign keys point to are validated first, so a broken file is named
+    itself rather than through a file that links to it. Each result is kept for as long as
+    the files it depends on keep their modification times.
+    """
+    root = Path(root or book_root())
+    resource = schema(name, root)
     for key in resource["schema"].get("foreignKeys", []):
-        fields, reference = key["fields"], key["reference"]
-        column = fields if isinstance(fields, str) else fields[0]
-        target_field = reference["fields"]
-        target_field = target_field if isinstance(target_field, str) else target_field[0]
-        if reference["resource"] == "":
-            target_rel, known = rel, {r[target_field] for r in records}
-        else:
-            target = load(reference["resource"], root)
-            target_rel, known = target.attrs["path"], set(target[target_field])
-        for number, record in enumerate(records, start=1):
-            value = record[column]
-            if value is not None and value not in known:
-                raise DataError(rel, f'"{value}" is not among the "{target_field}" values of '
-                                f'{target_rel} (a foreign key)', row=number, column=column)
+        if key["reference"]["resource"] not in ("", name):
+            validate(key["reference"]["resource"], root)
+    package = root / "data" / "datapackage.json"
+    files = [package] + [root / "data" / schema(n, root)["path"] for n in _linked(resource)]
+    stamps = tuple(p.stat().st_mtime_ns if p.exists() else None for p in files)
+    problem = _first_problem(package, name, stamps)
+    if problem is not None:
+        raise DataError(**problem)
+
+
+def _linked(resource: dict) -> list[str]:
+    """The dataset itself and every dataset its foreign keys read."""
+    names = [resource["name"]]
+    for key in resource["schema"].get("foreignKeys", []):
+        if key["reference"]["resource"] not in ("", *names):
+            names.append(key["reference"]["resource"])
+    return names
+
+
+def _frictionless_resource(package_path: Path, name: str, mtime: int):
+    """The dataset as a frictionless resource, in a package of only the datasets it reads.
+
+    A package of one or two resources rather than all of them: frictionless spends most of
+    a first load building its objects for every declared field, not reading the rows.
+    """
+    from frictionless import FrictionlessException, Package
+
+    declared = _parsed_package(package_path, mtime)
+    resources = {r["name"]: r for r in declared["resources"]}
+    descriptor = {**declared, "resources": [resources[n] for n in _linked(resources[name])]}
+    try:
+        package = Package(descriptor, basepath=str(package_path.parent))
+    except FrictionlessException as err:
+        raise DataError("data/datapackage.json",
+                        f"is not a valid data package ({err.error.message})") from None
+    for resource in package.resources:
+        resource.encoding = "utf-8-sig"  # UTF-8, with or without a spreadsheet's byte-order mark
+    return package.get_resource(name)
+
+
+@cache
+def _first_problem(package_path: Path, name: str, stamps: tuple) -> dict | None:
+    """frictionless's first error for one dataset, as DataError arguments (None: valid)."""
+    declared = {r["name"]: r for r in _parsed_package(package_path, stamps[0])["resources"]}
+    rel = f"data/{declared[name]['path']}"
+    _read_rows(package_path.parent / declared[name]["path"], rel)  # a missing file; bytes not UTF-8
+    report = _frictionless_resource(package_path, name, stamps[0]).validate()
+    errors = [error for task in report.tasks for error in task.errors]
+    if not errors:
+        return None
+    return _editor_message(errors[0], declared, name, package_path.parent)
+
+
+def _editor_message(error, declared: dict, name: str, folder: Path) -> dict:
+    """A frictionless error in the book's words: file, row, column, reason (and the fix).
+
+    frictionless counts the header as row 1; the book counts data rows from 1 and calls
+    the header row 0, so a row number here is frictionless's less one.
+    """
+    from frictionless import errors
+
+    resource = declared[name]
+    rel = f"data/{resource['path']}"
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    if isinstance(error, errors.LabelError):
+        return _header_message(error, list(fields), rel)
+    row = error.row_number - 1 if isinstance(error, errors.RowError) else None
+    if isinstance(error, errors.BlankRowError):
+        return dict(file=rel, row=row, reason="is blank (delete the empty line)")
+    if isinstance(error, errors.RowError) and len(error.cells) != len(fields):
+        return dict(file=rel, row=row,
+                    reason=f"has {len(error.cells)} cells but the header has {len(fields)} columns")
+    if isinstance(error, errors.ForeignKeyError):
+        column, value = error.field_names[0], error.field_cells[0]
+        target = declared.get(error.reference_name, resource)
+        return dict(file=rel, row=row, column=column,
+                    reason=f'"{value}" is not among the "{error.reference_field_names[0]}" values of '
+                           f'data/{target["path"]} (a foreign key)')
+    if isinstance(error, (errors.UniqueError, errors.PrimaryKeyError)):
+        keys = resource["schema"].get("primaryKey", [])
+        column = getattr(error, "field_name", None) or (keys if isinstance(keys, str) else keys[0])
+        index = list(fields).index(column)
+        value = error.cells[index]
+        first = next((i for i, cells in enumerate(_read_rows(folder / resource["path"], rel)[1:], start=1)
+                      if len(cells) > index and cells[index] == value), None)
+        where = f"row {first}" if first else "an earlier row"
+        return dict(file=rel, row=row, column=column, reason=f'"{value}" repeats the value of {where}')
+    if isinstance(error, errors.CellError):
+        field = fields[error.field_name]
+        return dict(file=rel, row=row, column=error.field_name, reason=_cell_reason(error, field))
+    return dict(file=rel, row=row, reason=f"cannot be read as the table data/datapackage.json declares "
+                                         f"({error.message})")
+
+
+def _header_message(error, names: list[str], rel: str) -> dict:
+    """Which column the header row lacks, has too many of, or has out of order."""
+    labels = list(error.labels)
+    missing = [n for n in names if n not in labels]
+    if missing:
+        return dict(file=rel, row=0, column=missing[0], reason="missing from the header row")
+    unknown = [label for label in labels if label not in names]
+    if unknown:
+        return dict(file=rel, row=0, column=unknown[0], reason="is not declared in data/datapackage.json")
+    twice = [label for label in labels if labels.count(label) > 1]
+    if twice:
+        return dict(file=rel, row=0, column=twice[0], reason="appears twice in the header row")
+    return dict(file=rel, row=0, column=error.field_name,
+                reason=f'is not where data/datapackage.json declares it: put the columns in the '
+                       f'declared order ({", ".join(names)})')
+
+
+#: A broken Table Schema constraint in the book's words (``constraints`` fill the braces).
+CONSTRAINT_REASONS = {
+    "required": "is empty but required",
+    "enum": '"{value}" is not an allowed value ({allowed})',
+    "pattern": '"{value}" does not match {hint}',
+    "minLength": '"{value}" is shorter than {minLength} characters',
+    "maxLength": '"{value}" is longer than {maxLength} characters',
+    "minimum": '"{value}" is below the minimum {minimum}',
+    "maximum": '"{value}" is above the maximum {maximum}',
+}
+
+
+def _cell_reason(error, field: dict) -> str:
+    """A cell's type or constraint error, worded from the field's own declaration."""
+    from frictionless import errors
+
+    value, constraints = error.cell, field.get("constraints", {})
+    if isinstance(error, errors.TypeError):
+        kind = field.get("type", "string")
+        return {"integer": f'"{value}" is not a whole number',
+                "number": f'"{value}" is not a number'}.get(kind, f'"{value}" is not of type {kind}')
+    # frictionless's note for a constraint reads: constraint "<name>" is "<declared value>"
+    constraint = error.note.split('"')[1] if error.note.count('"') >= 2 else ""
+    if constraint == "required" and field["name"] == QUOTE_FIELD:
+        return QUOTE_MISSING
+    if constraint not in CONSTRAINT_REASONS:
+        return f'"{value}" breaks a rule of data/datapackage.json ({error.note})'
+    return CONSTRAINT_REASONS[constraint].format(
+        value=value, allowed=", ".join(map(str, constraints.get("enum", []))),
+        hint=field.get("patternHint", f"pattern {constraints.get('pattern')}"), **constraints)
+
+
+def _check_row(raw: dict, fields: list[dict], bib: frozenset[str], rel: str, number: int) -> dict:
+    """The book's own rules for one row, which a Table Schema cannot express; typed values.
+
+    Each stays here for a reason:
+
+    - a partial date (``precisionField``): the schema's ``pattern`` checks the shape, but
+      a pattern cannot know the calendar (month 13, 30 February) nor read the precision
+      column beside it (``2016-07-11`` where the precision says ``month``);
+    - ``bibtexKey``: the keys must exist in ``references.bib``, a file outside the data
+      package, which no Table Schema constraint can name;
+    - ``source_quote``: at most :data:`QUOTE_MAX_WORDS` words of the source, counted at
+      spaces and, in scripts written without them, two characters to a word, with its
+      translation left out and closed (:func:`check_source_quote`); a Table Schema can
+      limit characters (``maxLength``), not words;
+    - spaces at either end of a cell: a Table Schema could forbid them only with a
+      ``pattern`` on every field, on top of the patterns some fields already have.
+    """
+    record = {}
+    for field in fields:
+        column, value = field["name"], raw[field["name"]]
+        try:
+            if value.strip() != value:
+                raise ValueError(f'"{value}" has spaces at its start or end')
+            record[column] = _typed(value, field, raw)
+            if field.get("bibtexKey"):
+                unknown = [key for key in split_keys(value) if key not in bib]
+                if unknown:
+                    raise ValueError(f'source key "{unknown[0]}" is not in references.bib')
+            if column == QUOTE_FIELD:
+                check_source_quote(value)
+        except ValueError as err:
+            raise DataError(rel, str(err), row=number, column=column) from None
+    return record
+
+
+def _typed(value: str, field: dict, raw: dict):
+    """A cell frictionless has accepted, as the frame holds it (None for an empty cell)."""
+    if value == "":
+        return None
+    if is_partial_date(field):
+        precision = raw.get(field["precisionField"], "")  # blank: a Part's check names it
+        return parse_partial_date(value, precision if precision in PRECISIONS else "day")
+    kind = field.get("type", "string")
+    return int(value) if kind == "integer" else float(value) if kind == "number" else value
 
 
 def _read_rows(path: Path, rel: str) -> list[list[str]]:
+    """Every row of a CSV (blank ones too, so rows count as frictionless counts them)."""
+    if not path.exists():
+        raise DataError(rel, "file not found")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -273,13 +433,20 @@ def _read_rows(path: Path, rel: str) -> list[list[str]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as err:
         raise DataError(rel, f"is not well-formed CSV ({err})") from None
+    if not rows:
+        raise DataError(rel, "is empty (expected a header row)")
+    return rows
 
 
 def _encoding_error(data: bytes, err: UnicodeDecodeError, rel: str) -> DataError:
-    """Point at the row and column that hold the bytes that are not UTF-8."""
+    """Point at the row and column that hold the bytes that are not UTF-8.
+
+    The book's own: frictionless reports an encoding error for the whole file, without
+    the row and column an editor needs to find the character.
+    """
     text = data.decode("utf-8", errors="replace")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     bad = f"byte 0x{data[err.start]:02x} is not UTF-8 (save the file as UTF-8)"
@@ -290,56 +457,6 @@ def _encoding_error(data: bytes, err: UnicodeDecodeError, rel: str) -> DataError
                 column = header[col] if index and col < len(header) else None
                 return DataError(rel, bad, row=index, column=column)
     return DataError(rel, bad)
-
-
-def _check_cell(value: str, field: dict, raw: dict, bib: frozenset[str]):
-    constraints = field.get("constraints", {})
-    if value.strip() != value:
-        raise ValueError(f'"{value}" has spaces at its start or end')
-    if value == "" and field["name"] == QUOTE_FIELD:
-        return None  # checked, with its own reason, by check_source_quote
-    if value == "":
-        if constraints.get("required"):
-            raise ValueError("is empty but required")
-        return None
-    kind = field.get("type", "string")
-    if field.get("precisionField"):  # a partial date (see the module docstring)
-        precision = raw.get(field["precisionField"], "day")
-        typed = parse_partial_date(value, precision if precision in PRECISIONS else "day")
-    elif kind == "integer":
-        if not re.fullmatch(r"-?\d+", value):
-            raise ValueError(f'"{value}" is not a whole number')
-        typed = int(value)
-    elif kind == "number":
-        try:
-            typed = float(value)
-        except ValueError:
-            raise ValueError(f'"{value}" is not a number') from None
-    else:
-        typed = value
-    if "enum" in constraints and value not in constraints["enum"]:
-        allowed = ", ".join(constraints["enum"])
-        raise ValueError(f'"{value}" is not an allowed value ({allowed})')
-    if "pattern" in constraints and not field.get("precisionField") \
-            and not re.fullmatch(constraints["pattern"], value):
-        hint = field.get("patternHint", f"pattern {constraints['pattern']}")
-        raise ValueError(f'"{value}" does not match {hint}')
-    if "maxLength" in constraints and len(value) > constraints["maxLength"]:
-        raise ValueError(f'"{value}" is longer than {constraints["maxLength"]} characters')
-    if "minimum" in constraints and typed < constraints["minimum"]:
-        raise ValueError(f'"{value}" is below the minimum {constraints["minimum"]}')
-    if "maximum" in constraints and typed > constraints["maximum"]:
-        raise ValueError(f'"{value}" is above the maximum {constraints["maximum"]}')
-    if field.get("bibtexKey"):
-        unknown = [key for key in split_keys(value) if key not in bib]
-        if unknown:
-            raise ValueError(f'source key "{unknown[0]}" is not in references.bib')
-    return typed
-
-
-def _sourced(raw: dict, fields: list[dict]) -> bool:
-    """Whether a row names a source (any bibliography-key field of it is filled)."""
-    return any(raw.get(f["name"], "").strip() for f in fields if f.get("bibtexKey"))
 
 
 def quote_words(text: str) -> int:
@@ -357,17 +474,15 @@ def quote_words(text: str) -> int:
     return words
 
 
-def check_source_quote(value: str, sourced: bool, required: bool = True) -> None:
+def check_source_quote(value: str) -> None:
     """Raise ``ValueError`` (the reason) unless ``value`` is a fit passage for its row.
 
-    A blank passage is refused in a sourced row when the schema marks the field required
-    (a dataset whose rows are not all quoted yet declares it without ``required``).
+    A blank passage is frictionless's to refuse: every dataset that names sources must
+    declare ``source_quote`` as ``required`` (:func:`load` checks that declaration), and
+    the loader words frictionless's error as :data:`QUOTE_MISSING`.
     """
-    if not sourced or (not value.strip() and not required):
+    if not value:
         return
-    if not value.strip():
-        raise ValueError("is empty, but the row names a source: give the short passage of "
-                         "that source which supports the row, in the source's own words")
     words = quote_words(value)
     if words > QUOTE_MAX_WORDS:
         raise ValueError(f"quotes {words} words of its source; at most {QUOTE_MAX_WORDS} "
