@@ -8,10 +8,12 @@ The book is the real one cut down to probe chapters whose inputs are known exact
 appendix does; `chapters/zz-sources` lists the sources cited. (The real chapters run
 in the shared strict build, tests/test_build.py and tests/test_chapters.py.)
 
-Each scenario is ONE test because its steps build on each other: every step edits the
-book the previous step left and builds it again. The two scenarios start from separate
-copies, so they can run at the same time (pytest-xdist). The cold build without network
-is the shared build's (tests/test_build.py).
+The everyday edits (none, prose, code, a package module, a data file, one dataset's
+schema, a new source, a source the data names going missing) are tested in process on a
+small book, tests/test_reexecution.py; this file keeps only the steps that need the real
+book and its command line. It is ONE test because its steps build on each other: every
+step edits the book the previous step left and builds it again. The cold build without
+network is the shared build's (tests/test_build.py).
 """
 
 from __future__ import annotations
@@ -124,29 +126,16 @@ def probe_total(builds) -> str:
     return f"probe total {factor * sum(values)}"
 
 
-def test_edits_to_chapters_code_and_charts_rerun_only_what_they_touch(tmp_path):
+def test_what_only_a_real_rebuild_of_the_book_shows(tmp_path):
+    """The steps the in-process tests cannot show, on the real package, data and
+    bibliography through `jupyter-book build`: a deleted chart, an earlier code version
+    run with earlier data, a corrected source title, and a dependency added by an edit."""
     builds = cold_probe_book(tmp_path)
-    page = builds.book / f"{PROBE}.md"
-
-    # No change: nothing runs.
-    assert builds.executed() == set(), "no-op rebuild"
-
-    # Prose: nothing runs, and the page shows the new words.
-    replace_in(page, "Some prose about the probe.", "Edited prose.")
-    assert builds.executed() == set(), "prose edit"
-    assert "Edited prose." in probe_page(builds)
-
-    # Code: only that chapter runs.
-    replace_in(page, "fig, ax = plt.subplots()", "fig, ax = plt.subplots()  # edited")
-    assert builds.executed() == {PROBE}, "code edit"
-
-    # A package module: only the chapter that imports it runs, and shows its new result.
-    replace_in(builds.book / "als_explainer" / "probe_helper.py", "2 * v", "3 * v")
-    assert builds.executed() == {PROBE}, "module edit"
-    assert probe_total(builds) in probe_page(builds), "the page shows the old helper's result"
+    book = builds.book
+    page = book / f"{PROBE}.md"
 
     # A chart deleted from figures/: its chapter runs and draws it again, identically.
-    chart = builds.book / "figures" / "probe-chart.svg"
+    chart = book / "figures" / "probe-chart.svg"
     drawn = chart.read_bytes()
     chart.unlink()
     assert builds.executed() == {PROBE}, "missing chart"
@@ -156,45 +145,23 @@ def test_edits_to_chapters_code_and_charts_rerun_only_what_they_touch(tmp_path):
     # version, but the run of the earlier code was made with the earlier data.
     replace_in(page, "ax.bar(", "ax.barh(")
     assert builds.executed() == {PROBE}, "code edit before the data edit"
-    replace_in(builds.book / "data" / "probe.csv", "first,1,", "first,4,")
+    replace_in(book / "data" / "probe.csv", "first,1,", "first,4,")
     assert builds.executed() == {PROBE, ALL}, "data edit"
     replace_in(page, "ax.barh(", "ax.bar(")
     assert builds.executed() == {PROBE}, "the stale run of the earlier code was served"
     assert probe_total(builds) in probe_page(builds), "the page is stale"
 
-
-def test_edits_to_data_schema_and_sources_rerun_exactly_their_readers(tmp_path):
-    builds = cold_probe_book(tmp_path)
-    book = builds.book
-
-    # A data file: exactly the chapters that read it run (not EVENTS), with the new data.
-    replace_in(book / "data" / "probe.csv", "second,2,", "second,5,")
-    assert builds.executed() == {PROBE, ALL}, "data edit"
-    assert probe_total(builds) in probe_page(builds), "the page shows the old data"
-
-    # One dataset's schema: only the chapters using that dataset run.
-    replace_in(book / "data" / "datapackage.json",
-               '"description": "A number."', '"description": "A whole number."')
-    assert builds.executed() == {PROBE, ALL}, "schema edit re-ran other chapters"
-
-    # A new source in the bibliography: nothing runs.
-    with open(book / "references.bib", "a", encoding="utf-8") as bib:
-        bib.write("\n@misc{probe2099,\n  title = {{A source nobody cites yet}},\n"
-                  "  author = {{Test}},\n  year = {2099},\n  url = {https://example.org/}\n}\n")
-    assert builds.executed() == set(), "new source"
-
     # A corrected title reaches every page that cites the source, without running code.
     replace_in(book / "references.bib", "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit}}",
                "{{Cloudflare Settles Dangerous Piracy Liability Lawsuit (probe edit)}}")
     assert builds.executed() == set(), "edited source"
-    for page in (SOURCES, EVENTS):
-        text = (book / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
-        assert "(probe edit)" in text, f"{page} still shows the old title"
+    for cited_on in (SOURCES, EVENTS):
+        text = (book / "_build" / "html" / f"{cited_on}.html").read_text(encoding="utf-8")
+        assert "(probe edit)" in text, f"{cited_on} still shows the old title"
 
     # A new dependency is found without being declared: the probe starts reading the
     # events dataset (a code edit, so it runs) ...
-    replace_in(book / f"{PROBE}.md", 'frame = load("probe")',
-               'frame = load("probe")\nevents = load("events")')
+    replace_in(page, 'frame = load("probe")', 'frame = load("probe")\nevents = load("events")')
     assert builds.executed() == {PROBE}, "code edit adding a dataset"
     # ... and from then on an edit to events.csv re-runs it with the others that read it.
     replace_in(book / "data" / "events.csv",

@@ -3,8 +3,9 @@
 chapters whose code or inputs changed, side by side when there are several, and says why.
 
 Each scenario is one test, because its builds follow each other on one copy of the book.
-The same behaviour on a cut-down copy of the real book, through `jupyter-book build`, is
-tests/test_rebuilds.py.
+What only the real book shows through `jupyter-book build` (a deleted chart, an earlier
+code version with earlier data, a corrected source title, a dataset an edit starts to
+read) is tests/test_rebuilds.py.
 """
 
 from __future__ import annotations
