@@ -263,7 +263,7 @@ def html(built_book) -> Path:
 
 
 # Tests that build books of their own, longest first.
-LONG_FIRST = ["test_rebuilds", "test_reproducible", "test_failures", "test_reexecution"]
+LONG_FIRST = ["test_reproducible", "test_failures", "test_reexecution"]
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects, so ``-m "not build"`` sees the marks
