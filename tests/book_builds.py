@@ -1,6 +1,6 @@
 """Helpers for tests that run the real ``jupyter-book build``: the one shared strict build
 of a fresh checkout (see tests/conftest.py), and the small trimmed books on which the
-rebuild and failure scenarios run (tests/test_rebuilds.py, tests/test_failures.py).
+failure and reproducibility scenarios run (tests/test_failures.py, tests/test_reproducible.py).
 
 Run as a script, it makes the shared build (conftest.py starts it in the background):
 
@@ -72,30 +72,6 @@ def docname(book: Path, path: str) -> str:
     return Path(path).resolve().relative_to(book.resolve()).with_suffix("").as_posix()
 
 
-class Builds:
-    """Builds one scratch book again and again, reporting which chapters each one ran.
-
-    A chapter counts as executed when the build stored a new run of it in jupyter-cache;
-    the build log's "Executing notebook" lines must name the same chapters.
-    """
-
-    def __init__(self, book: Path):
-        self.book = book
-
-    def run(self, **kwargs) -> tuple[subprocess.CompletedProcess, set[str]]:
-        before = cache_runs(self.book)
-        result = build(self.book, **kwargs)
-        text = output(result)
-        assert result.returncode == 0, f"build failed:\n{text[-8000:]}"
-        executed = {docname(self.book, uri) for uri, _, _ in cache_runs(self.book) - before}
-        logged = {docname(self.book, path) for path in EXECUTING.findall(text)}
-        assert executed == logged, f"cache says {executed}, log says {logged}"
-        return result, executed
-
-    def executed(self, **kwargs) -> set[str]:
-        return self.run(**kwargs)[1]
-
-
 def notebooks(book: Path) -> set[str]:
     """Every page of the book's table of contents that has code cells."""
     from als_explainer.paths import page_source, toc_pages
@@ -111,19 +87,6 @@ def set_toc(book: Path, pages: list[str]) -> None:
                                       encoding="utf-8")
     toc = {"format": "jb-book", "root": "zz-index", "chapters": [{"file": p} for p in pages]}
     (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-
-
-def add_dataset(book: Path, name: str, csv: str, fields: list[dict]) -> None:
-    """Write ``data/<name>.csv`` and declare it at the end of datapackage.json."""
-    (book / "data" / f"{name}.csv").write_text(csv, encoding="utf-8")
-    path = book / "data" / "datapackage.json"
-    package = json.loads(path.read_text(encoding="utf-8"))
-    package["resources"].append({
-        "name": name, "path": f"{name}.csv", "title": f"Test dataset {name}",
-        "description": "Written by the test suite into a scratch copy of the book.",
-        "schema": {"fields": fields},
-    })
-    path.write_text(json.dumps(package, indent=2) + "\n", encoding="utf-8")
 
 
 FRONT_MATTER = """---
@@ -145,12 +108,6 @@ def write_chapter(book: Path, page: str, body: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(FRONT_MATTER + body, encoding="utf-8")
     return path
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def scratch_book(target: Path) -> Path:

@@ -6,7 +6,9 @@
 - ``shared_build`` (session): that build's exit status, log text and the digests of the
   sources before it ran (``built_book``/``html`` fail the test if the build failed).
 - ``shared_pdf`` (session): the README's second command, the PDF edition, run in the same
-  checkout after the site (its exit status, seconds and log).
+  checkout after the site (its exit status, seconds and log); ``pdf`` (its file),
+  ``pdf_reader`` (pypdf) and ``pdf_pages`` (pdftotext) read it, in the xdist group
+  ``PDF_GROUP`` so that one worker reads it once.
 - ``shared_epub`` (session): the README's third command, the EPUB edition, run in the same
   checkout beside the PDF (its exit status, seconds and log).
 
@@ -205,6 +207,45 @@ def shared_epub(built_book) -> SharedBuild:
 
 
 @pytest.fixture(scope="session")
+def pdf(shared_pdf):
+    """The PDF edition the README's second command made in the shared build's checkout,
+    after the site: its jupyter-cache was warm, so no chapter may run again. The tests that
+    read it form one xdist group (``PDF_GROUP``), so one worker parses it, once."""
+    from types import SimpleNamespace
+
+    import yaml
+
+    assert shared_pdf.returncode == 0, shared_pdf.log[-8000:]
+    assert "Executing notebook" not in shared_pdf.log, "the PDF build re-ran chapters"
+    name = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["book_pdf_name"]
+    path = shared_pdf.book / "_build" / "simplepdf" / name
+    assert path.is_file(), f"no {path.name} written"
+    return SimpleNamespace(path=path, seconds=shared_pdf.seconds, book=shared_pdf.book)
+
+
+#: Every test that reads the PDF edition names this group (pytest.mark.xdist_group).
+PDF_GROUP = "pdf"
+
+
+@pytest.fixture(scope="session")
+def pdf_reader(pdf):
+    """pypdf's reader of the PDF edition; it parses each page once, when first asked."""
+    from pypdf import PdfReader
+
+    return PdfReader(pdf.path)
+
+
+@pytest.fixture(scope="session")
+def pdf_pages(pdf) -> list[str]:
+    """The PDF edition's text as poppler's ``pdftotext`` reads it, one string per page."""
+    from system_tools import tool
+
+    text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf.path), "-"],
+                          capture_output=True, text=True, check=True, timeout=300).stdout
+    return text.split("\f")
+
+
+@pytest.fixture(scope="session")
 def built_book(shared_build) -> Path:
     """The checkout of the one strict build, shared by every test that inspects the site."""
     if shared_build.returncode != 0:
@@ -222,7 +263,7 @@ def html(built_book) -> Path:
 
 
 # Tests that build books of their own, longest first.
-LONG_FIRST = ["test_rebuilds", "test_reproducible", "test_failures", "test_reexecution"]
+LONG_FIRST = ["test_reproducible", "test_failures", "test_reexecution"]
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects, so ``-m "not build"`` sees the marks
@@ -240,6 +281,19 @@ def pytest_collection_modifyitems(config, items):
         return len(LONG_FIRST) + bool(SHARED_FIXTURES & set(item.fixturenames))
 
     items.sort(key=rank)  # stable: file order within each rank
+
+
+def pytest_runtest_setup(item):
+    """Tests that share a costly fixture (the two reproducibility builds, the parsed PDF)
+    name one ``xdist_group`` so that one worker runs them all. pytest-xdist 3.8 groups
+    them by appending the group to each test's node id, which pytest 9.2 ignores
+    (pytest-xdist #1386): the grouping then fails silently and every worker builds again.
+    Such a test fails here instead, saying why."""
+    if getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group") \
+            and "@" not in item.nodeid:
+        pytest.fail("pytest-xdist did not keep this test with its xdist_group: this pytest and "
+                    "pytest-xdist cannot group tests (pytest-xdist #1386); install the versions "
+                    "requirements-test.txt pins", pytrace=False)
 
 
 # --------------------------------------------------------------------------- the browser

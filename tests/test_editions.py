@@ -15,7 +15,6 @@ import time
 import zipfile
 from fnmatch import fnmatch
 from pathlib import Path
-from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import jsonschema
@@ -27,7 +26,7 @@ from book_extensions.editions import reader_date
 from book_extensions.previews import tip_html
 from book_extensions.sharing import root_page, share_description
 
-from conftest import ROOT, toc_files
+from conftest import PDF_GROUP, ROOT, toc_files
 from system_tools import tool
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
@@ -469,36 +468,17 @@ def test_previews_request_nothing_from_other_hosts(reader):
 # ------------------------------------------------------------------------------ PDF edition
 
 
-@pytest.fixture(scope="module")
-def pdf(shared_pdf):
-    """The PDF edition the README's second command made in the shared build's checkout,
-    after the site: its jupyter-cache was warm, so no chapter may run again."""
-    assert shared_pdf.returncode == 0, shared_pdf.log[-8000:]
-    assert "Executing notebook" not in shared_pdf.log, "the PDF build re-ran chapters"
-    path = shared_pdf.book / "_build" / "simplepdf" / CONFIG["book_pdf_name"]
-    assert path.is_file(), f"no {path.name} written"
-    return SimpleNamespace(path=path, seconds=shared_pdf.seconds, book=shared_pdf.book)
-
-
-def _pdftotext_pages(path: Path) -> list[str]:
-    text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    return [" ".join(page.split()) for page in text.split("\f")]
-
-
-def pdf_readings(path: Path, needles: list[str]) -> dict[str, str]:
-    """The PDF's text as two readers see it: poppler's pdftotext, every page; and pypdf,
-    the first page on which pdftotext found each of ``needles`` and the page after it
-    (pypdf takes half a minute over the whole book). A font written without a proper Unicode
-    map garbles one reader or the other, so both must read what the tests look for."""
-    from pypdf import PdfReader
-
-    pages = _pdftotext_pages(path)
+def pdf_readings(pages: list[str], reader, needles: list[str]) -> dict[str, str]:
+    """The PDF's text as two readers see it: poppler's pdftotext (``pages``), every page;
+    and pypdf (``reader``), the first page on which pdftotext found each of ``needles``
+    and the page after it (pypdf takes half a minute over the whole book). A font written
+    without a proper Unicode map garbles one reader or the other, so both must read what
+    the tests look for."""
+    pages = [" ".join(page.split()) for page in pages]
     squeezed = ["".join(page.split()).lower() for page in pages]
     first = {next((i for i, page in enumerate(squeezed) if "".join(needle.split()).lower() in page), None)
              for needle in needles} - {None}
     wanted = sorted({n for i in first for n in (i, i + 1) if n < len(pages)})
-    reader = PdfReader(path)
     pypdf = [" ".join((reader.pages[n].extract_text() or "").split()) for n in wanted]
     return {"pypdf": " ".join(pypdf), "pdftotext": " ".join(pages)}
 
@@ -510,12 +490,10 @@ NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u
                        r"(?:[\s\d,.]*[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef\d]+)*")
 
 
-def pdf_fonts(path: Path) -> dict[str, str]:
+def pdf_fonts(reader) -> dict[str, str]:
     """Every font the PDF embeds (its name without the subset tag) and its encoding."""
-    from pypdf import PdfReader
-
     fonts = {}
-    for page in PdfReader(path).pages:
+    for page in reader.pages:
         for ref in ((page.get("/Resources") or {}).get("/Font") or {}).values():
             font = ref.get_object()
             name = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
@@ -524,10 +502,11 @@ def pdf_fonts(path: Path) -> dict[str, str]:
     return fonts
 
 
-def test_pdf_uses_only_the_books_fonts_and_every_glyph_has_one(pdf):
+@pytest.mark.xdist_group(PDF_GROUP)
+def test_pdf_uses_only_the_books_fonts_and_every_glyph_has_one(pdf_reader):
     """WeasyPrint writes a glyph no font has with an encoding of its own (and prints an empty
     box); a font outside the book's own means the machine's fonts leaked in."""
-    fonts = pdf_fonts(pdf.path)
+    fonts = pdf_fonts(pdf_reader)
     lacking = {name: enc for name, enc in fonts.items() if enc != "/Identity-H"}
     assert not lacking, f"glyphs without a font in the PDF (WeasyPrint's missing-glyph path): {lacking}"
     foreign = sorted(name for name in fonts if not name.startswith(BOOK_FONTS))
@@ -543,7 +522,8 @@ def test_pdf_font_check_reports_missing_font_files():
     assert missing_fonts(css) == [Path("/no/such/font.ttf")]
 
 
-def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, html):
+@pytest.mark.xdist_group(PDF_GROUP)
+def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_pages, pdf_reader, html):
     titles = []
     for page in toc_files():
         title = " ".join(soup_of(html, page).select_one("article h1").get_text(" ").replace("#", "").split())
@@ -554,7 +534,7 @@ def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, html):
     quotes = NON_LATIN.findall((ROOT / "references.bib").read_text(encoding="utf-8"))
     assert quotes, "references.bib quotes nothing in a non-Latin script: has the test gone stale?"
     labels = ["TorrentFreak, 2018b", "Complete Music Update, 2017"]
-    readings = pdf_readings(pdf.path, [*titles, *numbers, *quotes, *labels, "safe harbor", "Glossary"])
+    readings = pdf_readings(pdf_pages, pdf_reader, [*titles, *numbers, *quotes, *labels, "safe harbor", "Glossary"])
     for reader, whole in readings.items():
         missing = [t for t in titles if t not in whole]
         assert not missing, f"chapter titles {reader} cannot find in the PDF: {missing}"
@@ -572,6 +552,7 @@ def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, html):
     assert single.count('<img alt="') >= len(numbers), "figures missing from the page WeasyPrint typeset"
 
 
+@pytest.mark.xdist_group(PDF_GROUP)
 def test_pdf_is_published_next_to_the_site_and_the_landing_page_link_works(pdf, html):
     href = soup_of(html, "intro").select_one("a.pdf-edition")["href"]
     assert (html / href).read_bytes() == pdf.path.read_bytes()

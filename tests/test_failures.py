@@ -5,7 +5,9 @@ Each test builds a scratch copy of the book cut down to the pages that matter, s
 failing build takes seconds. The Data appendix (chapters/90-data) loads every dataset,
 so it is the chapter that meets a broken CSV whatever chapters the book has. One broken
 CSV goes through a real build; the loader's message for every kind of defect is tested
-in process (tests/test_data.py).
+in process (tests/test_data.py). That a bibliography edit removing a key the data names
+runs the chapter again (which then fails with this message) is tested in process in
+tests/test_reexecution.py.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from book_builds import build, output, replace_in, scratch_book, set_toc, write_chapter
+from book_builds import build, output, scratch_book, set_toc, write_chapter
 from datafiles import read_rows, write_rows
 
 DATA_PAGE = ["chapters/90-data", "chapters/99-bibliography"]
@@ -137,14 +139,3 @@ with open("../data/notes.csv", "w") as handle:
     text = failed_build(book)
     assert re.search(rf"{page}\.md: WARNING: {page}\.md wrote data/notes\.csv while it ran", text), \
         text[-6000:]
-
-
-def test_removing_a_source_that_data_cites_reruns_and_fails_the_chapter(book):
-    # The rebuild after a bibliography edit is not served from the cache when the edit
-    # removes a key the data names: the chapter runs again and reports the row.
-    set_toc(book, DATA_PAGE)
-    assert build(book).returncode == 0
-    replace_in(book / "references.bib", "@misc{tigermedia2016mtd,", "@misc{tigermedia2016motion,")
-    text = failed_build(book)
-    assert 'data/events.csv, row 2, column "source": source key "tigermedia2016mtd" is not in ' \
-           "references.bib" in text, text[-6000:]

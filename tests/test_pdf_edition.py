@@ -13,22 +13,18 @@ import unicodedata
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from test_editions import pdf  # noqa: F401  (the fixture: the shared build's PDF)
 
 from book_extensions.paper import pdf_metatags
 
-from conftest import ROOT, toc_files
+from conftest import PDF_GROUP, ROOT, toc_files
 
 SETTINGS = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
 NUMBER = re.compile(r"^(\d+\.)+\s*")  # "5.6. " before a numbered heading
 MARGIN = 36  # points: no word of a table may reach the outer half inch of the page
 
 
-@pytest.fixture(scope="module")
-def reader(pdf):  # noqa: F811
-    from pypdf import PdfReader
-
-    return PdfReader(pdf.path)
+# One worker reads the PDF for all of them (tests/conftest.py, ``pdf_reader``).
+pytestmark = pytest.mark.xdist_group(PDF_GROUP)
 
 
 def _outline(reader) -> list[str]:
@@ -49,8 +45,8 @@ def _heading(tag) -> str:
     return " ".join(NUMBER.sub("", tag.get_text().replace("#", "").strip()).split())
 
 
-def test_pdf_is_tagged_for_accessibility_and_declares_its_language(reader):
-    catalog = reader.trailer["/Root"]
+def test_pdf_is_tagged_for_accessibility_and_declares_its_language(pdf_reader):
+    catalog = pdf_reader.trailer["/Root"]
     assert "/StructTreeRoot" in catalog, "no structure tree: the PDF is not tagged"
     assert catalog["/StructTreeRoot"].get_object()["/K"], "an empty structure tree"
     assert bool(catalog["/MarkInfo"]["/Marked"])
@@ -58,8 +54,8 @@ def test_pdf_is_tagged_for_accessibility_and_declares_its_language(reader):
     assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
 
 
-def test_pdf_has_a_bookmark_for_every_chapter_and_section(reader, html):
-    outline = set(_outline(reader))
+def test_pdf_has_a_bookmark_for_every_chapter_and_section(pdf_reader, html):
+    outline = set(_outline(pdf_reader))
     missing = []
     for page in toc_files():
         soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
@@ -69,8 +65,8 @@ def test_pdf_has_a_bookmark_for_every_chapter_and_section(reader, html):
     assert not missing, f"headings without a bookmark: {missing}"
 
 
-def test_pdf_is_dated_by_the_edition_and_names_its_editors(reader):
-    info = reader.metadata
+def test_pdf_is_dated_by_the_edition_and_names_its_editors(pdf_reader):
+    info = pdf_reader.metadata
     day = SETTINGS["book_date"].replace("-", "")
     assert info["/CreationDate"].startswith(f"D:{day}") and info["/ModDate"].startswith(f"D:{day}")
     assert info["/Author"] == yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["author"]
@@ -89,14 +85,13 @@ def _pdftotext(path, *options: str) -> str:
                           check=True, timeout=300).stdout
 
 
-def test_pdf_tables_lose_nothing_and_run_off_no_page(pdf):  # noqa: F811
+def test_pdf_tables_lose_nothing_and_run_off_no_page(pdf, pdf_pages):
     single = BeautifulSoup((pdf.book / "_build" / "simplepdf" / "intro.html").read_text(encoding="utf-8"),
                            "html.parser")
     table = single.select_one("table#tbl-precedents")
     assert table is not None and "wide-table" in table["class"], "the precedents table is not set as wide"
     caption = " ".join(table.select_one(".caption-number").get_text().split())
-    pages = _pdftotext(pdf.path).split("\f")
-    first = next((n for n, text in enumerate(pages, start=1) if caption in " ".join(text.split())), None)
+    first = next((n for n, text in enumerate(pdf_pages, start=1) if caption in " ".join(text.split())), None)
     assert first, f"{caption} not found in the PDF"
     # Every word on the table's pages, where poppler found it (in points).
     layout = BeautifulSoup(_pdftotext(pdf.path, "-bbox", "-f", str(first), "-l", str(first + 30)),
@@ -123,14 +118,14 @@ def test_pdf_tables_lose_nothing_and_run_off_no_page(pdf):  # noqa: F811
     assert not lost, f"{len(lost)} words of {caption}'s cells missing from the PDF, e.g. {lost[:10]}"
 
 
-def test_pdf_links_to_no_edition_file(pdf):  # noqa: F811
+def test_pdf_links_to_no_edition_file(pdf):
     single = (pdf.book / "_build" / "simplepdf" / "intro.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(single, "html.parser")
     assert not soup.select("a.pdf-edition, a.epub-edition")
 
 
-def test_pdf_has_no_link_into_the_build_folder(reader):
-    local = [annotation.get_object()["/A"]["/URI"] for page in reader.pages
+def test_pdf_has_no_link_into_the_build_folder(pdf_reader):
+    local = [annotation.get_object()["/A"]["/URI"] for page in pdf_reader.pages
              for annotation in page.get("/Annots") or []
              if str(annotation.get_object().get("/A", {}).get("/URI", "")).startswith("file:")]
     assert not local, f"{len(local)} links to files on the build machine, e.g. {local[:3]}"

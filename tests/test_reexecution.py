@@ -3,8 +3,8 @@
 chapters whose code or inputs changed, side by side when there are several, and says why.
 
 Each scenario is one test, because its builds follow each other on one copy of the book.
-The same behaviour on a cut-down copy of the real book, through `jupyter-book build`, is
-tests/test_rebuilds.py.
+The real book's cold build through `jupyter-book build`, with every chapter run, is the
+shared build (tests/conftest.py, tests/test_build.py).
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ class TinyBook:
 
     def page(self, name: str) -> str:
         return (self.srcdir / "_build" / "html" / f"{name}.html").read_text(encoding="utf-8")
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.srcdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
 
 
 @pytest.fixture
@@ -94,6 +100,79 @@ def test_one_by_one_a_chapter_that_writes_into_the_data_is_named(book, monkeypat
     assert book.build() == {"one", "two", "every"}
     assert "at a time" not in book.app.status.getvalue()
     assert "two.md wrote data/notes.csv while it ran" in book.app.warning.getvalue()
+
+
+CHART_CHAPTER = """---
+jupytext:
+  text_representation:
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+# A chart
+
+Drawn from the first dataset {cite:p}`first2020`.
+
+```{code-cell} ipython3
+from tinybook import load
+from tinybook.charts import publish
+
+rows = load("one")
+publish(len(rows), "one-count")
+print("chart:", len(rows))
+```
+"""
+
+# tinybook's publish(), in the shape of als_explainer.charts.publish: figures/<name>.svg.
+CHARTS_MODULE = """from pathlib import Path
+
+
+def publish(value, name):
+    folder = Path.cwd() / "figures"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg"><text>{value}</text></svg>')
+"""
+
+
+@pytest.mark.sphinx("html", testroot="reexecution", srcdir="reexecution-history")
+def test_a_rebuild_redraws_a_lost_chart_never_serves_a_stale_run_and_follows_new_reads(book):
+    book.write("tinybook/charts.py", CHARTS_MODULE)
+    book.write("chart.md", CHART_CHAPTER)
+    book.write("sources.md", "# Sources\n\n```{bibliography}\n```\n")
+    book.edit("index.md", "every\n", "every\nchart\nsources\n")
+    assert book.build() == {"one", "two", "every", "chart"}, "cold build"
+
+    # A chart deleted from figures/: its chapter runs and draws it again, identically.
+    chart = book.srcdir / "figures" / "one-count.svg"
+    drawn = chart.read_bytes()
+    chart.unlink()
+    assert book.build() == {"chart"}, "missing chart"
+    assert chart.read_bytes() == drawn
+
+    # Back to earlier code after a data edit: jupyter-cache keeps the run of every code
+    # version, but the run of the earlier code was made with the earlier data.
+    book.edit("chart.md", 'print("chart:"', 'print("chart, edited:"')
+    assert book.build() == {"chart"}, "code edit before the data edit"
+    book.edit("data/one.csv", "a\nb\n", "a\nb\nc\n")
+    assert book.build() == {"one", "every", "chart"}, "data edit"
+    book.edit("chart.md", 'print("chart, edited:"', 'print("chart:"')
+    assert book.build() == {"chart"}, "the stale run of the earlier code was served"
+    assert "chart: 3" in book.page("chart"), "the page shows the earlier data"
+
+    # A corrected title reaches every page that cites the source, without running code.
+    book.edit("refs.bib", "A first source", "A first source (corrected)")
+    assert book.build() == set(), "edited source"
+    for page in ("chart", "sources"):
+        assert "(corrected)" in book.page(page), f"{page} still shows the old title"
+
+    # A dataset the code starts to read is found without being declared: the edit runs
+    # the chapter, and from then on an edit to that dataset runs it with its readers.
+    book.edit("chart.md", 'rows = load("one")', 'rows = load("one")\nsecond = load("two")')
+    assert book.build() == {"chart"}, "code edit adding a dataset"
+    book.edit("data/two.csv", "x,first2020\n", "x,first2020\nz,first2020\n")
+    assert book.build() == {"two", "every", "chart"}, "edit to the newly read dataset"
 
 
 # --------------------------------------------------------------------------- reading code
