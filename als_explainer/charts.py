@@ -302,7 +302,7 @@ PRECISION_STYLE = {
 def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date: str = "date",
              precision: str = "date_precision", lane_order: list[str] | None = None,
              lane_labels: dict[str, str] | None = None, label: str | None = None,
-             vertical: bool = False, spread: bool = False):
+             vertical: bool = False, spread: bool = False, offsets: pd.Series | None = None):
     """Draw dated events in lanes, showing how precise each date is.
 
     Exact days are filled dots, months are hollow dots, and approximate dates are
@@ -312,7 +312,8 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     Lanes are rows and time runs to the right, or, ``vertical`` (for a phone), lanes are
     columns named at the top and time runs down the page. With ``spread``, markers that
     would overlap are set side by side across their lane (:func:`lane_offsets`), where
-    lanes are wide enough for that and for the numbers beside them.
+    lanes are wide enough for that and for the numbers beside them; a chart that draws
+    its events in several calls passes ``offsets`` worked out once over all of them.
     Returns legend handles for the precision markers that occur.
     """
     order = lane_order or list(dict.fromkeys(events[lane]))
@@ -325,7 +326,8 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     def at(when, where):
         return ([where], [when]) if vertical else ([when], [where])
 
-    offsets = lane_offsets(events, lane, date) if spread else pd.Series(0.0, index=events.index)
+    if offsets is None:
+        offsets = lane_offsets(events, lane, date) if spread else pd.Series(0.0, index=events.index)
     for index, event in events.iterrows():
         y = rows[event[lane]] + offsets[index]
         start, end = event[f"{date}_start"], event[f"{date}_end"]
@@ -443,26 +445,52 @@ def place_number_labels(ax) -> None:
     def across(text) -> float:  # where the marker sits across its lane (lane units)
         return float(text.xy[0 if vertical else 1])
 
+    def across_points(text) -> float:  # where the marker sits across the lanes (points)
+        x, y = text.xy
+        x, y = (mdates.date2num(pd.Timestamp(v)) if not isinstance(v, (int, float)) else v for v in (x, y))
+        return float(ax.transData.transform((x, y))[0 if vertical else 1]) * points_per_pixel
+
+    def box(text, x: float, half: float, side: int) -> tuple[float, float, float, float]:
+        """The number's box (along low, along high, across low, across high), in points."""
+        # As drawn, a line of text is about 1.2 em tall (ascent and descent included).
+        deep = len(text.get_text()) * 0.64 * LABEL_SIZE + 1.5 if vertical else 1.2 * LABEL_SIZE + 1
+        near = across_points(text) + side * LABEL_GAP
+        return x - half, x + half, min(near, near + side * deep), max(near, near + side * deep)
+
+    def clashes(a, b) -> bool:
+        return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
     lanes: dict[float, list] = {}
     for text in labels:
         lanes.setdefault(round(across(text)), []).append(text)
+
+    def half_of(text) -> float:
+        # DejaVu Sans digits are 0.64 em wide and 0.73 em tall; 1.5 pt of air either side.
+        extent = 0.73 * LABEL_SIZE if vertical else len(text.get_text()) * 0.64 * LABEL_SIZE
+        return extent / 2 + 1.5
+
+    # Numbers that have one side only (markers set off their lane's centre) are placed
+    # first, so the numbers of the lanes either side keep clear of them.
+    placed = [box(t, along(t), half_of(t), 1 if across(t) > lane else -1)
+              for lane, texts in lanes.items() for t in texts if abs(across(t) - lane) > 1e-9]
     for lane, texts in lanes.items():
         texts.sort(key=along)
         right_edge = {1: float("-inf"), -1: float("-inf")}  # each side: where the last label ends
         for text in texts:
-            x = along(text)
-            # DejaVu Sans digits are 0.64 em wide and 0.73 em tall; 1.5 pt of air either side.
-            extent = 0.73 * LABEL_SIZE if vertical else len(text.get_text()) * 0.64 * LABEL_SIZE
-            half = extent / 2 + 1.5
+            x, half = along(text), half_of(text)
             # A marker set off the lane's centre (lane_offsets) has its number on its own side.
             offset = across(text) - lane
             sides = (1, -1) if abs(offset) < 1e-9 else ((1,) if offset > 0 else (-1,))
-            side = next((s for s in sides if x - half >= right_edge[s]), None)
+            # Free in its lane, and clear of the numbers of the lanes either side.
+            free = [s for s in sides if x - half >= right_edge[s]]
+            side = next((s for s in free if not any(clashes(box(text, x, half, s), p) for p in placed)),
+                        free[0] if free else None)
             shift = 0.0
             if side is None:
                 side = min(sides, key=right_edge.get)
                 shift = right_edge[side] - (x - half)
             right_edge[side] = x + shift + half
+            placed.append(box(text, x + shift, half, side))
             if vertical:
                 text.xyann = (LABEL_GAP * side, shift)
                 text.set_horizontalalignment("left" if side == 1 else "right")

@@ -35,6 +35,7 @@ from .charts import (
     PALETTE,
     PHONE_MIN_TEXT,
     PHONE_WIDTH,
+    lane_offsets,
     place_number_labels,
     precision_handles,
     timeline,
@@ -422,15 +423,19 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     resolution date, a pale band marks the span that date allows. Returns legend
     handles: results first, then precisions, all in one key below the axes.
     """
-    frame = numbered_events(events, disputes) if numbered is None else numbered
-    frame = frame[frame["dispute"].isin(disputes["id"])]
+    every = numbered_events(events, disputes) if numbered is None else numbered
+    frame = every[every["dispute"].isin(disputes["id"])]
     order = list(disputes.sort_values("foreign_law", kind="stable")["id"])
     labels = {d["id"]: lane_label(d) for _, d in disputes.iterrows()}
+    # Steps close in time (on the scale of every step) sit side by side across their
+    # lane, whatever their result.
+    offsets = lane_offsets(every, "dispute")
     for result, (_, colour) in RESULTS.items():
         subset = frame[frame["result"] == result]
         if not subset.empty:  # the house timeline colours by lane, so draw one result at a time
             timeline(ax, subset, lane="dispute", colours={d: colour for d in order},
-                     lane_order=order, lane_labels=labels, label="number", vertical=vertical)
+                     lane_order=order, lane_labels=labels, label="number", vertical=vertical,
+                     offsets=offsets)
     handles = [Line2D([], [], marker="o", color=colour, linestyle="none", markersize=7,
                       label=name)
                for key, (name, colour) in RESULTS.items() if key in set(frame["result"])]
@@ -475,7 +480,7 @@ def timeline_figure(events: pd.DataFrame, disputes: pd.DataFrame,
                 handles.setdefault(handle.get_label(), handle)
         fig.legend(handles=list(handles.values()), loc="outside lower left", fontsize=PHONE_MIN_TEXT, ncols=1)
         return fig
-    fig, ax = plt.subplots(figsize=(9, 5.8))
+    fig, ax = plt.subplots(figsize=(9, 6.6))  # lanes tall enough for steps set side by side
     draw_timeline(ax, events, disputes, highlight=highlight)
     return fig
 
