@@ -36,6 +36,7 @@ from .charts import (
     PHONE_MIN_TEXT,
     PHONE_WIDTH,
     lane_offsets,
+    names_above,
     place_number_labels,
     precision_handles,
     timeline,
@@ -485,12 +486,14 @@ def timeline_figure(events: pd.DataFrame, disputes: pd.DataFrame,
     return fig
 
 
-def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare") -> list:
+def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare",
+                   phone: bool = False) -> list:
     """Horizontal ranges of months from filing to first-instance end, one row per dispute.
 
     A range shows every duration the partial dates allow, with a dot at its middle;
     a dispute known to the day is a dot alone. ``highlight`` is drawn in vermillion,
-    the rest in blue. Returns legend handles.
+    the rest in blue; a label says how each ended (beside the range, or, for a
+    ``phone``, after the dispute's name above it). Returns legend handles.
     """
     if highlight not in set(table["id"]):
         raise ValueError(f'no dispute "{highlight}" among those with both dates known')
@@ -499,15 +502,35 @@ def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudfl
         ax.plot([row["shortest"], row["longest"]], [y, y], color=colour, linewidth=7,
                 alpha=0.35, solid_capstyle="butt")
         ax.plot([row["middle"]], [y], marker="o", color=colour, markersize=8, linestyle="none")
-        ax.annotate(f"{row['resolved_how']}", (row["longest"], y), xytext=(8, 0),
-                    textcoords="offset points", va="center", fontsize=8.5, color="#222222")
-    ax.set_yticks(range(len(table)), [lane_label(r) for _, r in table.iterrows()])
+        if not phone:
+            ax.annotate(f"{row['resolved_how']}", (row["longest"], y), xytext=(8, 0),
+                        textcoords="offset points", va="center", fontsize=8.5, color="#222222")
+    names = [lane_label(r) if not phone else f"{' '.join(lane_label(r).split())}: {r['resolved_how']}"
+             for _, r in table.iterrows()]
+    ax.set_yticks(range(len(table)), names)
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.set_xlim(0, max(table["longest"].max() * 1.35, 12))
+    ax.set_xlim(0, max(table["longest"].max() * (1.1 if phone else 1.35), 12))
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("months from filing to the end of first-instance proceedings")
+    ax.set_xlabel("months from filing to the end of\nfirst-instance proceedings" if phone
+                  else "months from filing to the end of first-instance proceedings")
+    if phone:
+        names_above(ax)
     highlighted = table.set_index("id").loc[highlight, "short_name"]
     return [Patch(facecolor=PALETTE["vermillion"], label=highlighted),
             Patch(facecolor=PALETTE["blue"], label="later or related disputes"),
             Line2D([], [], marker="o", color=PALETTE["grey"], linestyle="none",
                    label="middle of the possible range")]
+
+
+def durations_figure(table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare",
+                     phone: bool = False):
+    """The durations chart (:func:`draw_durations`) on a figure of its own, its key below;
+    for a ``phone``, at a phone's width with each dispute named above its range."""
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4.4) if phone else (8, 3.6),
+                           layout="constrained" if phone else None)
+    handles = draw_durations(ax, table, highlight=highlight, phone=phone)
+    if phone:
+        fig.legend(handles=handles, loc="outside lower left", ncols=1, fontsize=PHONE_MIN_TEXT)
+    else:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
+    return fig

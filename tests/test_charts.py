@@ -157,3 +157,18 @@ def test_tint_mixes_a_colour_with_white():
 def test_precision_legend_lists_only_precisions_that_occur_in_house_order():
     labels = [h.get_label() for h in charts.precision_handles(["approximate", "day", "day"])]
     assert labels == ["exact day", "approximate (bar = possible span)"]
+
+
+def test_no_chapter_publishes_a_chart_without_its_phone_rendering():
+    """Every chart the book publishes is drawn for phones too: a phone otherwise shows
+    the desktop rendering shrunk to its column, with text of 4 to 5 CSS px."""
+    import re
+
+    pages = sorted((ROOT / "chapters").glob("*.md")) + [ROOT / "intro.md"]
+    cells = [(page.name, code) for page in pages for code in
+             re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", page.read_text(encoding="utf-8"),
+                        flags=re.DOTALL | re.MULTILINE)]
+    published = [(name, code) for name, code in cells if "publish(" in code]
+    assert len(published) >= 16, f"only {len(published)} cells publish a chart; the book has 16"
+    desktop_only = [name for name, code in published if re.search(r"phone\s*=\s*False", code)]
+    assert not desktop_only, f"charts published without a phone rendering in {desktop_only}"
