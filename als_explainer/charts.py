@@ -224,21 +224,36 @@ def label_column(fig) -> float:
     return round(max(0.0, (left - tight.x0 + 0.1) / (tight.width + 0.2)), 3)
 
 
+def label_rows(fig) -> float:
+    """The share of ``fig``'s saved height, from the top, down to the bottom of its
+    lowest axes: how far down the label column runs. The key and anything else drawn
+    below the axes lie under it, and the full-size view leaves them out of the pinned
+    copy of the label column, which would cover their left edge. 1 without axes."""
+    axes = [ax for ax in fig.axes if ax.axison]
+    if not axes:
+        return 1.0
+    fig.canvas.draw()
+    tight = fig.get_tightbbox()  # inches; saving adds 0.1 in of padding on each side
+    bottom = min(ax.get_position().y0 for ax in axes) * fig.get_size_inches()[1]
+    return round(min(1.0, max(0.0, (tight.y1 + 0.1 - bottom) / (tight.height + 0.2))), 3)
+
+
 class Chart:
     """A published chart as the page gets it: the desktop rendering as the image, and
     the phone rendering beside it (``text/html``: its SVG in a ``div`` of class
-    :data:`PHONE_CLASS`, whose ``data-label-column`` is the desktop rendering's
-    :func:`label_column`), which the build's ``chart_pictures`` extension makes the
-    ``<picture>`` source a phone's browser picks. Editions without pictures (PDF, EPUB)
-    keep the desktop image."""
+    :data:`PHONE_CLASS`, whose ``data-label-column`` and ``data-label-rows`` are the
+    desktop rendering's :func:`label_column` and :func:`label_rows`), which the build's
+    ``chart_pictures`` extension makes the ``<picture>`` source a phone's browser picks.
+    Editions without pictures (PDF, EPUB) keep the desktop image."""
 
-    def __init__(self, desktop: bytes, phone: bytes | None, column: float = 0.0):
-        self.desktop, self.phone, self.column = desktop, phone, column
+    def __init__(self, desktop: bytes, phone: bytes | None, column: float = 0.0, rows: float = 1.0):
+        self.desktop, self.phone, self.column, self.rows = desktop, phone, column, rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if self.phone is None:
             return {"image/svg+xml": svg_element(self.desktop)}
-        wrapper = f'<div class="{PHONE_CLASS}" data-label-column="{self.column:g}">'
+        wrapper = (f'<div class="{PHONE_CLASS}" data-label-column="{self.column:g}" '
+                   f'data-label-rows="{self.rows:g}">')
         return {"image/svg+xml": svg_element(self.desktop),
                 "text/html": f"{wrapper}{svg_element(self.phone)}</div>"}
 
@@ -280,12 +295,12 @@ def publish(chart, name: str, phone: bool = True) -> Chart:
     if not name or "/" in name or name.startswith("fig-") or name.endswith(".phone"):
         raise ValueError(f'chart name "{name}" should be a plain slug such as "case-timeline"')
     fig = chart(phone=False) if callable(chart) else chart
-    desktop, column = svg_bytes(fig), label_column(fig)
+    desktop, column, rows = svg_bytes(fig), label_column(fig), label_rows(fig)
     _write(f"{name}.svg", desktop)
     if not phone:
         plt.close(fig)
         (figures_dir() / f"{name}.phone.svg").unlink(missing_ok=True)
-        return Chart(desktop, None, column)
+        return Chart(desktop, None, column, rows)
     phone_fig = chart(phone=True) if callable(chart) else for_phone(fig)
     smallest = smallest_text(phone_fig)
     if smallest < PHONE_MIN_TEXT:
@@ -295,7 +310,7 @@ def publish(chart, name: str, phone: bool = True) -> Chart:
     plt.close(fig)
     plt.close(phone_fig)
     _write(f"{name}.phone.svg", phone)
-    return Chart(desktop, phone, column)
+    return Chart(desktop, phone, column, rows)
 
 
 # --------------------------------------------------------------------------- timelines

@@ -355,6 +355,10 @@ def test_phone_charts_are_readable_in_the_page(reports, page):
         if chart.get("open") and chart["phone"] and chart.get("scrolls") and chart.get("column", 0) > 0 \
                 and not chart.get("pinned"):
             problems.append(f"chart {chart['index'] + 1}: full size, its lane names scroll away")
+        elif chart.get("pinned") and chart.get("pin_reach", 0) > chart.get("rows", 1) + 0.01:
+            problems.append(f"chart {chart['index'] + 1}: full size, the pinned lane names reach "
+                            f"{chart['pin_reach']:.0%} down the chart, over the key below its axes "
+                            f"(which starts at {chart['rows']:.0%})")
     assert not problems, f"{page}: {lines(problems)}"
 
 
