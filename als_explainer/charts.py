@@ -210,39 +210,29 @@ def _touching(boxes) -> bool:
     return any(a.y1 > b.y0 for a, b in zip(boxes, boxes[1:]))
 
 
-
-
-def label_column(fig) -> float:
-    """The share of ``fig``'s saved width, from the left, before its leftmost axes: the
-    column of lane names (y-axis labels) the full-size view keeps in view. 0 without axes."""
+def label_area(fig) -> tuple[float, float]:
+    """Where ``fig``'s label column (the lane names, its y-axis labels) lies, as saved:
+    the share of the width before its leftmost axes, and the share of the height from
+    the top down to the foot of its lowest axes. The full-size view keeps that strip in
+    view; the key and anything else below the axes lie under it, and stay uncovered.
+    (0, 1) for a figure without axes."""
     axes = [ax for ax in fig.axes if ax.axison]
     if not axes:
-        return 0.0
+        return 0.0, 1.0
     fig.canvas.draw()
     tight = fig.get_tightbbox()  # inches; saving adds 0.1 in of padding on each side
-    left = min(ax.get_position().x0 for ax in axes) * fig.get_size_inches()[0]
-    return round(max(0.0, (left - tight.x0 + 0.1) / (tight.width + 0.2)), 3)
-
-
-def label_rows(fig) -> float:
-    """The share of ``fig``'s saved height, from the top, down to the bottom of its
-    lowest axes: how far down the label column runs. The key and anything else drawn
-    below the axes lie under it, and the full-size view leaves them out of the pinned
-    copy of the label column, which would cover their left edge. 1 without axes."""
-    axes = [ax for ax in fig.axes if ax.axison]
-    if not axes:
-        return 1.0
-    fig.canvas.draw()
-    tight = fig.get_tightbbox()  # inches; saving adds 0.1 in of padding on each side
-    bottom = min(ax.get_position().y0 for ax in axes) * fig.get_size_inches()[1]
-    return round(min(1.0, max(0.0, (tight.y1 + 0.1 - bottom) / (tight.height + 0.2))), 3)
+    width, height = fig.get_size_inches()
+    left = min(ax.get_position().x0 for ax in axes) * width
+    bottom = min(ax.get_position().y0 for ax in axes) * height
+    return (round(max(0.0, (left - tight.x0 + 0.1) / (tight.width + 0.2)), 3),
+            round(min(1.0, max(0.0, (tight.y1 + 0.1 - bottom) / (tight.height + 0.2))), 3))
 
 
 class Chart:
     """A published chart as the page gets it: the desktop rendering as the image, and
     the phone rendering beside it (``text/html``: its SVG in a ``div`` of class
     :data:`PHONE_CLASS`, whose ``data-label-column`` and ``data-label-rows`` are the
-    desktop rendering's :func:`label_column` and :func:`label_rows`), which the build's
+    desktop rendering's :func:`label_area`), which the build's
     ``chart_pictures`` extension makes the ``<picture>`` source a phone's browser picks.
     Editions without pictures (PDF, EPUB) keep the desktop image."""
 
@@ -295,7 +285,7 @@ def publish(chart, name: str, phone: bool = True) -> Chart:
     if not name or "/" in name or name.startswith("fig-") or name.endswith(".phone"):
         raise ValueError(f'chart name "{name}" should be a plain slug such as "case-timeline"')
     fig = chart(phone=False) if callable(chart) else chart
-    desktop, column, rows = svg_bytes(fig), label_column(fig), label_rows(fig)
+    desktop, (column, rows) = svg_bytes(fig), label_area(fig)
     _write(f"{name}.svg", desktop)
     if not phone:
         plt.close(fig)

@@ -175,17 +175,17 @@ def test_no_chapter_publishes_a_chart_without_its_phone_rendering():
 
 
 def test_label_rows_end_above_a_key_below_the_axes():
-    """The full-size view pins the lane names down to label_rows() of the chart's height:
+    """The full-size view pins the lane names down to label_area()'s share of the height:
     a key under the axes must lie below that line, or the pinned strip covers it."""
     with charts.house_style():
         fig, ax = plt.subplots(figsize=(8, 3))
         ax.barh(["a lane with a long name", "another lane"], [3, 1])
         ax.legend(handles=charts.legend_patches({"one": "#000000", "two": "#0072B2"}),
                   loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
-    rows = charts.label_rows(fig)
+    column, rows = charts.label_area(fig)
     fig.canvas.draw()
     tight = fig.get_tightbbox()  # inches, as saved with 0.1 in of padding
     key_top = ax.get_legend().get_window_extent().transformed(fig.dpi_scale_trans.inverted()).y1
-    assert 0 < rows < 1
+    assert 0 < column < 0.5 and 0 < rows < 1
     assert tight.y1 + 0.1 - rows * (tight.height + 0.2) >= key_top  # the line runs above the key
     plt.close(fig)
