@@ -403,29 +403,111 @@ _PAD, _GAP, _MARGIN = 0.07, 0.06, 0.08
 _CHARS_PER_INCH = 15.5
 
 
-def _wrapped(text: str, width: float) -> str:
-    return textwrap.fill(str(text), max(8, int((width - 0.25) * _CHARS_PER_INCH)))
+def _wrapped(text: str, width: float, chars: float = _CHARS_PER_INCH) -> str:
+    return textwrap.fill(str(text), max(8, int((width - 0.25) * chars)))
 
 
-def _box_text(entry, width: float) -> str:
-    text = _wrapped(entry["text"], width)
-    return text if is_blank(entry["when"]) else f'{text}\n{_wrapped(entry["when"], width)}'
+def _box_text(entry, width: float, chars: float = _CHARS_PER_INCH) -> str:
+    text = _wrapped(entry["text"], width, chars)
+    return text if is_blank(entry["when"]) else f'{text}\n{_wrapped(entry["when"], width, chars)}'
 
 
 def _lines(text: str) -> int:
     return text.count("\n") + 1
 
 
-def outcome_figure(intermediaries: pd.DataFrame, events: pd.DataFrame, ids: list[str]):
+def _outcome_key(fig, phone: bool = False) -> None:
+    """The key to the grid's tints, under it (one column on a phone)."""
+    handles = [Patch(facecolor=tint(c), edgecolor=c, linewidth=1.6, label=label)
+               for c, label in FAVOURED_STYLE.values()]
+    handles.append(Patch(facecolor=tint(EXIT_COLOUR), edgecolor=EXIT_COLOUR, linewidth=1.6,
+                         label="how it left the case"))
+    if phone:
+        fig.legend(handles=handles, loc="lower left", ncol=1, fontsize=PHONE_MIN_TEXT,
+                   bbox_to_anchor=(0.0, 0.0))
+    else:
+        fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
+                   bbox_to_anchor=(0.5, 0.0))
+
+
+def _outcome_box(ax, entry, left: float, top: float, width: float, size: float, chars: float) -> float:
+    """One ruling's (or exit's) box, its top-left corner at (``left``, ``top``) inches,
+    tinted by whom it favoured; returns its height."""
+    text = _box_text(entry, width, chars)
+    line = _LINE * size / 7.5
+    box_h = line * _lines(text) + 2 * _PAD
+    colour = EXIT_COLOUR if is_blank(entry["favoured"]) else FAVOURED_STYLE[entry["favoured"]][0]
+    ax.add_patch(FancyBboxPatch((left, top - box_h), width, box_h,
+                                boxstyle="round,pad=0,rounding_size=0.06", facecolor=tint(colour),
+                                edgecolor=colour, linewidth=1.6))
+    ax.text(left + width / 2, top - box_h / 2, text, fontsize=size, ha="center", va="center",
+            color="#111111", linespacing=1.2)
+    return box_h
+
+
+def _outcome_phone(cells: pd.DataFrame, by_id: pd.DataFrame, ids: list[str]):
+    """The outcome grid for a phone: one block per intermediary running down the page,
+    what it did for the sites, then each stage of the case named at the left with its
+    rulings' boxes beside it. Sizes are in inches, as on the desktop."""
+    size, width = PHONE_MIN_TEXT, PHONE_WIDTH
+    chars = _CHARS_PER_INCH * 7.5 / size
+    label_w, gap = 1.0, 0.08
+    box_w = width - label_w - gap - 0.05
+    line = _LINE * size / 7.5
+    fig = plt.figure(figsize=(width, 10))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.axis("off")
+    y = 0.0
+    stages = {**GRID_STAGES, "exit": "How it left the case"}
+    for ident in ids:
+        who = by_id.loc[ident]
+        ax.plot([0, width], [y, y], color="#BBBBBB", linewidth=0.8)
+        y -= _MARGIN
+        ax.text(0.04, y, who["name"], fontsize=size + 1, fontweight="bold", va="top")
+        y -= line * 1.25
+        ax.text(0.04, y, who["kind"], fontsize=size, style="italic", va="top", color="#333333")
+        y -= line * 1.1
+        service = textwrap.fill(str(who["service"]), int((width - 0.2) * chars))
+        ax.text(0.04, y, service, fontsize=size, va="top", color="#222222", linespacing=1.2)
+        y -= line * _lines(service) + 0.08
+        for column, name in stages.items():
+            ax.text(0.04, y - _PAD, textwrap.fill(name, 13), fontsize=size, va="top",
+                    color="#333333", linespacing=1.1)
+            entries = cells[(cells["id"] == ident) & (cells["column"] == column)]
+            if entries.empty:
+                ax.text(label_w + gap + 0.05, y - _PAD, "none found", fontsize=size, va="top",
+                        color="#666666", style="italic")
+                y -= max(line, 2 * line * 1.1 if "\n" in textwrap.fill(name, 13) else 0) + 2 * _PAD
+                continue
+            start = y
+            for _, entry in entries.iterrows():
+                y -= _outcome_box(ax, entry, label_w + gap, y, box_w, size, chars) + _GAP
+            y = min(y, start - 2 * line * 1.1 - _PAD)
+        y -= _MARGIN
+    ax.plot([0, width], [y, y], color="#BBBBBB", linewidth=0.8)
+    key_h = 4 * 0.2 + 0.15
+    height = -y + key_h
+    fig.set_size_inches(width, height)
+    ax.set_xlim(0, width)
+    ax.set_ylim(y - key_h, 0.02)
+    _outcome_key(fig, phone=True)
+    return fig
+
+
+def outcome_figure(intermediaries: pd.DataFrame, events: pd.DataFrame, ids: list[str],
+                   phone: bool = False):
     """The intermediaries (rows) against the stages of the case (columns), as a figure.
 
     Each ruling is a box in its stage's column, tinted by whom it favoured and labelled
     with its outcome and date; the first column says what the intermediary did for the
     sites, the last how it left the case. A stage with no ruling says "none found". The
     legend under the grid names the tints. Sizes are in inches, so text never overflows
-    its box: a row is as tall as its fullest cell.
+    its box: a row is as tall as its fullest cell. For a ``phone``, each intermediary is
+    a block running down the page, with the same boxes (:func:`_outcome_phone`).
     """
     cells = outcome_cells(intermediaries, events, ids)
+    if phone:
+        return _outcome_phone(cells, intermediaries.set_index("id"), ids)
     by_id = intermediaries.set_index("id")
     columns = ["service", *GRID_STAGES, "exit"]
     headers = ["What it did for the sites", *GRID_STAGES.values(), "How it left the case"]
@@ -471,25 +553,10 @@ def outcome_figure(intermediaries: pd.DataFrame, events: pd.DataFrame, ids: list
                         color="#666666", ha="center", va="center", style="italic")
                 continue
             for _, entry in entries.iterrows():
-                text = _box_text(entry, width)
-                box_h = _LINE * _lines(text) + 2 * _PAD
-                colour = (EXIT_COLOUR if is_blank(entry["favoured"])
-                          else FAVOURED_STYLE[entry["favoured"]][0])
-                ax.add_patch(FancyBboxPatch(
-                    (left + 0.07, y - box_h), width - 0.14, box_h,
-                    boxstyle="round,pad=0,rounding_size=0.06", facecolor=tint(colour),
-                    edgecolor=colour, linewidth=1.6))
-                ax.text(left + width / 2, y - box_h / 2, text, fontsize=7.5, ha="center",
-                        va="center", color="#111111", linespacing=1.2)
-                y -= box_h + _GAP
+                y -= _outcome_box(ax, entry, left + 0.07, y, width - 0.14, 7.5, _CHARS_PER_INCH) + _GAP
         top -= height
     ax.plot([0, total_width], [0, 0], color="#BBBBBB", linewidth=0.8)
-    handles = [Patch(facecolor=tint(c), edgecolor=c, linewidth=1.6, label=label)
-               for c, label in FAVOURED_STYLE.values()]
-    handles.append(Patch(facecolor=tint(EXIT_COLOUR), edgecolor=EXIT_COLOUR, linewidth=1.6,
-                         label="how it left the case"))
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
-               bbox_to_anchor=(0.5, 0.0))
+    _outcome_key(fig)
     return fig
 
 

@@ -190,40 +190,60 @@ def for_phone(fig, height: float | None = None):
     return fig
 
 
+def names_above(ax, width: int = 46) -> None:
+    """For a phone: each row's name (its y tick label) written above the row, from the
+    axes' left edge across the whole width, instead of in a column that leaves the
+    data a sliver. Rows are one unit apart; whatever is drawn in a row keeps below a
+    line 6 points above the row's centre."""
+    ticks, labels = ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()]
+    for tick, label in zip(ticks, labels):
+        ax.annotate(textwrap.fill(" ".join(label.split()), width), (0, tick), xytext=(0, 7),
+                    xycoords=ax.get_yaxis_transform(), textcoords="offset points", ha="left",
+                    va="bottom", fontsize=PHONE_MIN_TEXT, color="#222222")
+    ax.set_yticks(ticks, [""] * len(ticks))
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(ax.get_ylim()[0], max(ticks) + 0.8)
+
+
 def _touching(boxes) -> bool:
     boxes = sorted(boxes, key=lambda b: b.y0)
     return any(a.y1 > b.y0 for a, b in zip(boxes, boxes[1:]))
 
 
-
-
-def label_column(fig) -> float:
-    """The share of ``fig``'s saved width, from the left, before its leftmost axes: the
-    column of lane names (y-axis labels) the full-size view keeps in view. 0 without axes."""
+def label_area(fig) -> tuple[float, float]:
+    """Where ``fig``'s label column (the lane names, its y-axis labels) lies, as saved:
+    the share of the width before its leftmost axes, and the share of the height from
+    the top down to the foot of its lowest axes. The full-size view keeps that strip in
+    view; the key and anything else below the axes lie under it, and stay uncovered.
+    (0, 1) for a figure without axes."""
     axes = [ax for ax in fig.axes if ax.axison]
     if not axes:
-        return 0.0
+        return 0.0, 1.0
     fig.canvas.draw()
     tight = fig.get_tightbbox()  # inches; saving adds 0.1 in of padding on each side
-    left = min(ax.get_position().x0 for ax in axes) * fig.get_size_inches()[0]
-    return round(max(0.0, (left - tight.x0 + 0.1) / (tight.width + 0.2)), 3)
+    width, height = fig.get_size_inches()
+    left = min(ax.get_position().x0 for ax in axes) * width
+    bottom = min(ax.get_position().y0 for ax in axes) * height
+    return (round(max(0.0, (left - tight.x0 + 0.1) / (tight.width + 0.2)), 3),
+            round(min(1.0, max(0.0, (tight.y1 + 0.1 - bottom) / (tight.height + 0.2))), 3))
 
 
 class Chart:
     """A published chart as the page gets it: the desktop rendering as the image, and
     the phone rendering beside it (``text/html``: its SVG in a ``div`` of class
-    :data:`PHONE_CLASS`, whose ``data-label-column`` is the desktop rendering's
-    :func:`label_column`), which the build's ``chart_pictures`` extension makes the
-    ``<picture>`` source a phone's browser picks. Editions without pictures (PDF, EPUB)
-    keep the desktop image."""
+    :data:`PHONE_CLASS`, whose ``data-label-column`` and ``data-label-rows`` are the
+    desktop rendering's :func:`label_area`), which the build's
+    ``chart_pictures`` extension makes the ``<picture>`` source a phone's browser picks.
+    Editions without pictures (PDF, EPUB) keep the desktop image."""
 
-    def __init__(self, desktop: bytes, phone: bytes | None, column: float = 0.0):
-        self.desktop, self.phone, self.column = desktop, phone, column
+    def __init__(self, desktop: bytes, phone: bytes | None, column: float = 0.0, rows: float = 1.0):
+        self.desktop, self.phone, self.column, self.rows = desktop, phone, column, rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if self.phone is None:
             return {"image/svg+xml": svg_element(self.desktop)}
-        wrapper = f'<div class="{PHONE_CLASS}" data-label-column="{self.column:g}">'
+        wrapper = (f'<div class="{PHONE_CLASS}" data-label-column="{self.column:g}" '
+                   f'data-label-rows="{self.rows:g}">')
         return {"image/svg+xml": svg_element(self.desktop),
                 "text/html": f"{wrapper}{svg_element(self.phone)}</div>"}
 
@@ -265,12 +285,12 @@ def publish(chart, name: str, phone: bool = True) -> Chart:
     if not name or "/" in name or name.startswith("fig-") or name.endswith(".phone"):
         raise ValueError(f'chart name "{name}" should be a plain slug such as "case-timeline"')
     fig = chart(phone=False) if callable(chart) else chart
-    desktop, column = svg_bytes(fig), label_column(fig)
+    desktop, (column, rows) = svg_bytes(fig), label_area(fig)
     _write(f"{name}.svg", desktop)
     if not phone:
         plt.close(fig)
         (figures_dir() / f"{name}.phone.svg").unlink(missing_ok=True)
-        return Chart(desktop, None, column)
+        return Chart(desktop, None, column, rows)
     phone_fig = chart(phone=True) if callable(chart) else for_phone(fig)
     smallest = smallest_text(phone_fig)
     if smallest < PHONE_MIN_TEXT:
@@ -280,7 +300,7 @@ def publish(chart, name: str, phone: bool = True) -> Chart:
     plt.close(fig)
     plt.close(phone_fig)
     _write(f"{name}.phone.svg", phone)
-    return Chart(desktop, phone, column)
+    return Chart(desktop, phone, column, rows)
 
 
 # --------------------------------------------------------------------------- timelines
@@ -302,7 +322,7 @@ PRECISION_STYLE = {
 def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date: str = "date",
              precision: str = "date_precision", lane_order: list[str] | None = None,
              lane_labels: dict[str, str] | None = None, label: str | None = None,
-             vertical: bool = False, spread: bool = False):
+             vertical: bool = False, spread: bool = False, offsets: pd.Series | None = None):
     """Draw dated events in lanes, showing how precise each date is.
 
     Exact days are filled dots, months are hollow dots, and approximate dates are
@@ -312,7 +332,8 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     Lanes are rows and time runs to the right, or, ``vertical`` (for a phone), lanes are
     columns named at the top and time runs down the page. With ``spread``, markers that
     would overlap are set side by side across their lane (:func:`lane_offsets`), where
-    lanes are wide enough for that and for the numbers beside them.
+    lanes are wide enough for that and for the numbers beside them; a chart that draws
+    its events in several calls passes ``offsets`` worked out once over all of them.
     Returns legend handles for the precision markers that occur.
     """
     order = lane_order or list(dict.fromkeys(events[lane]))
@@ -325,7 +346,8 @@ def timeline(ax, events: pd.DataFrame, lane: str, colours: dict[str, str], date:
     def at(when, where):
         return ([where], [when]) if vertical else ([when], [where])
 
-    offsets = lane_offsets(events, lane, date) if spread else pd.Series(0.0, index=events.index)
+    if offsets is None:
+        offsets = lane_offsets(events, lane, date) if spread else pd.Series(0.0, index=events.index)
     for index, event in events.iterrows():
         y = rows[event[lane]] + offsets[index]
         start, end = event[f"{date}_start"], event[f"{date}_end"]
@@ -443,26 +465,52 @@ def place_number_labels(ax) -> None:
     def across(text) -> float:  # where the marker sits across its lane (lane units)
         return float(text.xy[0 if vertical else 1])
 
+    def across_points(text) -> float:  # where the marker sits across the lanes (points)
+        x, y = text.xy
+        x, y = (mdates.date2num(pd.Timestamp(v)) if not isinstance(v, (int, float)) else v for v in (x, y))
+        return float(ax.transData.transform((x, y))[0 if vertical else 1]) * points_per_pixel
+
+    def box(text, x: float, half: float, side: int) -> tuple[float, float, float, float]:
+        """The number's box (along low, along high, across low, across high), in points."""
+        # As drawn, a line of text is about 1.2 em tall (ascent and descent included).
+        deep = len(text.get_text()) * 0.64 * LABEL_SIZE + 1.5 if vertical else 1.2 * LABEL_SIZE + 1
+        near = across_points(text) + side * LABEL_GAP
+        return x - half, x + half, min(near, near + side * deep), max(near, near + side * deep)
+
+    def clashes(a, b) -> bool:
+        return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
     lanes: dict[float, list] = {}
     for text in labels:
         lanes.setdefault(round(across(text)), []).append(text)
+
+    def half_of(text) -> float:
+        # DejaVu Sans digits are 0.64 em wide and 0.73 em tall; 1.5 pt of air either side.
+        extent = 0.73 * LABEL_SIZE if vertical else len(text.get_text()) * 0.64 * LABEL_SIZE
+        return extent / 2 + 1.5
+
+    # Numbers that have one side only (markers set off their lane's centre) are placed
+    # first, so the numbers of the lanes either side keep clear of them.
+    placed = [box(t, along(t), half_of(t), 1 if across(t) > lane else -1)
+              for lane, texts in lanes.items() for t in texts if abs(across(t) - lane) > 1e-9]
     for lane, texts in lanes.items():
         texts.sort(key=along)
         right_edge = {1: float("-inf"), -1: float("-inf")}  # each side: where the last label ends
         for text in texts:
-            x = along(text)
-            # DejaVu Sans digits are 0.64 em wide and 0.73 em tall; 1.5 pt of air either side.
-            extent = 0.73 * LABEL_SIZE if vertical else len(text.get_text()) * 0.64 * LABEL_SIZE
-            half = extent / 2 + 1.5
+            x, half = along(text), half_of(text)
             # A marker set off the lane's centre (lane_offsets) has its number on its own side.
             offset = across(text) - lane
             sides = (1, -1) if abs(offset) < 1e-9 else ((1,) if offset > 0 else (-1,))
-            side = next((s for s in sides if x - half >= right_edge[s]), None)
+            # Free in its lane, and clear of the numbers of the lanes either side.
+            free = [s for s in sides if x - half >= right_edge[s]]
+            side = next((s for s in free if not any(clashes(box(text, x, half, s), p) for p in placed)),
+                        free[0] if free else None)
             shift = 0.0
             if side is None:
                 side = min(sides, key=right_edge.get)
                 shift = right_edge[side] - (x - half)
             right_edge[side] = x + shift + half
+            placed.append(box(text, x + shift, half, side))
             if vertical:
                 text.xyann = (LABEL_GAP * side, shift)
                 text.set_horizontalalignment("left" if side == 1 else "right")

@@ -35,6 +35,8 @@ from .charts import (
     PALETTE,
     PHONE_MIN_TEXT,
     PHONE_WIDTH,
+    lane_offsets,
+    names_above,
     place_number_labels,
     precision_handles,
     timeline,
@@ -422,15 +424,19 @@ def draw_timeline(ax, events: pd.DataFrame, disputes: pd.DataFrame,
     resolution date, a pale band marks the span that date allows. Returns legend
     handles: results first, then precisions, all in one key below the axes.
     """
-    frame = numbered_events(events, disputes) if numbered is None else numbered
-    frame = frame[frame["dispute"].isin(disputes["id"])]
+    every = numbered_events(events, disputes) if numbered is None else numbered
+    frame = every[every["dispute"].isin(disputes["id"])]
     order = list(disputes.sort_values("foreign_law", kind="stable")["id"])
     labels = {d["id"]: lane_label(d) for _, d in disputes.iterrows()}
+    # Steps close in time (on the scale of every step) sit side by side across their
+    # lane, whatever their result.
+    offsets = lane_offsets(every, "dispute")
     for result, (_, colour) in RESULTS.items():
         subset = frame[frame["result"] == result]
         if not subset.empty:  # the house timeline colours by lane, so draw one result at a time
             timeline(ax, subset, lane="dispute", colours={d: colour for d in order},
-                     lane_order=order, lane_labels=labels, label="number", vertical=vertical)
+                     lane_order=order, lane_labels=labels, label="number", vertical=vertical,
+                     offsets=offsets)
     handles = [Line2D([], [], marker="o", color=colour, linestyle="none", markersize=7,
                       label=name)
                for key, (name, colour) in RESULTS.items() if key in set(frame["result"])]
@@ -475,17 +481,19 @@ def timeline_figure(events: pd.DataFrame, disputes: pd.DataFrame,
                 handles.setdefault(handle.get_label(), handle)
         fig.legend(handles=list(handles.values()), loc="outside lower left", fontsize=PHONE_MIN_TEXT, ncols=1)
         return fig
-    fig, ax = plt.subplots(figsize=(9, 5.8))
+    fig, ax = plt.subplots(figsize=(9, 6.6))  # lanes tall enough for steps set side by side
     draw_timeline(ax, events, disputes, highlight=highlight)
     return fig
 
 
-def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare") -> list:
+def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare",
+                   phone: bool = False) -> list:
     """Horizontal ranges of months from filing to first-instance end, one row per dispute.
 
     A range shows every duration the partial dates allow, with a dot at its middle;
     a dispute known to the day is a dot alone. ``highlight`` is drawn in vermillion,
-    the rest in blue. Returns legend handles.
+    the rest in blue; a label says how each ended (beside the range, or, for a
+    ``phone``, after the dispute's name above it). Returns legend handles.
     """
     if highlight not in set(table["id"]):
         raise ValueError(f'no dispute "{highlight}" among those with both dates known')
@@ -494,15 +502,35 @@ def draw_durations(ax, table: pd.DataFrame, highlight: str = "als-scan-v-cloudfl
         ax.plot([row["shortest"], row["longest"]], [y, y], color=colour, linewidth=7,
                 alpha=0.35, solid_capstyle="butt")
         ax.plot([row["middle"]], [y], marker="o", color=colour, markersize=8, linestyle="none")
-        ax.annotate(f"{row['resolved_how']}", (row["longest"], y), xytext=(8, 0),
-                    textcoords="offset points", va="center", fontsize=8.5, color="#222222")
-    ax.set_yticks(range(len(table)), [lane_label(r) for _, r in table.iterrows()])
+        if not phone:
+            ax.annotate(f"{row['resolved_how']}", (row["longest"], y), xytext=(8, 0),
+                        textcoords="offset points", va="center", fontsize=8.5, color="#222222")
+    names = [lane_label(r) if not phone else f"{' '.join(lane_label(r).split())}: {r['resolved_how']}"
+             for _, r in table.iterrows()]
+    ax.set_yticks(range(len(table)), names)
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.set_xlim(0, max(table["longest"].max() * 1.35, 12))
+    ax.set_xlim(0, max(table["longest"].max() * (1.1 if phone else 1.35), 12))
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("months from filing to the end of first-instance proceedings")
+    ax.set_xlabel("months from filing to the end of\nfirst-instance proceedings" if phone
+                  else "months from filing to the end of first-instance proceedings")
+    if phone:
+        names_above(ax)
     highlighted = table.set_index("id").loc[highlight, "short_name"]
     return [Patch(facecolor=PALETTE["vermillion"], label=highlighted),
             Patch(facecolor=PALETTE["blue"], label="later or related disputes"),
             Line2D([], [], marker="o", color=PALETTE["grey"], linestyle="none",
                    label="middle of the possible range")]
+
+
+def durations_figure(table: pd.DataFrame, highlight: str = "als-scan-v-cloudflare",
+                     phone: bool = False):
+    """The durations chart (:func:`draw_durations`) on a figure of its own, its key below;
+    for a ``phone``, at a phone's width with each dispute named above its range."""
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4.4) if phone else (8, 3.6),
+                           layout="constrained" if phone else None)
+    handles = draw_durations(ax, table, highlight=highlight, phone=phone)
+    if phone:
+        fig.legend(handles=handles, loc="outside lower left", ncols=1, fontsize=PHONE_MIN_TEXT)
+    else:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
+    return fig

@@ -21,13 +21,15 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
 
 from . import data
-from .charts import PALETTE, legend_patches, tint
+from .charts import PALETTE, PHONE_MIN_TEXT, PHONE_WIDTH, legend_patches, names_above, tint
 from .data import DataError, is_blank
 from .tables import cited_table, escape
 
@@ -336,23 +338,105 @@ def _wrap(text: str, width_units: float, size: float, points_per_unit: float, bo
     return "\n".join(textwrap.fill(part, per_line) for part in text.split("\n"))
 
 
-def draw_decision_flow(ax) -> dict[str, tuple[FancyBboxPatch, Text]]:
-    """Draw the two questions side by side as separate flows.
+#: The phone's flow: one question above the other, in inches; box widths for the
+#: questions (decision boxes, the gap for a sideways arrow, the side boxes).
+_PHONE_FLOW = {"width": 3.55, "decision": 2.0, "gap": 0.3, "side": 1.25, "space": 0.36}
+#: Text sizes on the phone (no smaller than a phone can read).
+_PHONE_SIZES = {"header": 9.5, "decision": 8.2, "yes": 8.2, "no": 8.2, "note": 8.0}
+
+
+def _phone_height(node: Node, width: float) -> float:
+    size = _PHONE_SIZES[node.kind]
+    lines = _wrap(node.text, width, size, 72, node.kind == "header").count("\n") + 1
+    return lines * size * 1.25 / 72 + 0.2
+
+
+def phone_flow_nodes() -> tuple[list[Node], float, float]:
+    """:data:`FLOW_NODES` laid out for a phone (inches): personal jurisdiction above
+    territorial reach, each box as tall as its wrapped text, the same boxes and the same
+    arrows. Returns the nodes, the height of the whole and where the divider runs."""
+    w, d, gap, side, space = (_PHONE_FLOW[k] for k in ("width", "decision", "gap", "side", "space"))
+    by_id = {n.id: n for n in FLOW_NODES}
+    placed: dict[str, Node] = {}
+    top = 0.05  # running downwards; flipped at the end
+
+    def put(ident: str, x: float, width: float, y_top: float, height: float | None = None) -> float:
+        node = by_id[ident]
+        height = height or _phone_height(node, width)
+        placed[ident] = Node(node.id, node.question, node.kind, x, -(y_top + height), width, height, node.text)
+        return y_top + height
+
+    def row(main: str, beside: str | None, y_top: float) -> float:
+        """A decision box, and the side box its sideways arrow reaches, as tall as each other."""
+        height = max(_phone_height(by_id[main], d), _phone_height(by_id[beside], side) if beside else 0)
+        put(main, 0, d, y_top, height)
+        if beside:
+            put(beside, d + gap, side, y_top, height)
+        return y_top + height
+
+    # Question 1: three decisions, each "no" into one side box beside all three.
+    top = put("pj-head", 0, w, top) + 0.25
+    first = top
+    for ident in ("pj-1", "pj-2", "pj-3"):
+        top = row(ident, None, top) + space
+    put("pj-no", d + gap, side, first, top - space - first)
+    top = put("pj-yes", 0, d, top) + 0.2
+    top = put("pj-note", 0, w, top)
+    divider = top + 0.3
+    # Question 2: step 1 (yes: beside it), then step 2 (no: beside it) under a wider gap,
+    # where the arrow's label has room.
+    top = put("tr-head", 0, w, divider + 0.3) + 0.25
+    top = row("tr-1", "tr-abroad", top) + 0.6
+    top = row("tr-2", "tr-no", top) + space
+    top = put("tr-yes", 0, d, top) + 0.2
+    top = put("tr-note", 0, w, top)
+    height = top + 0.05
+    nodes = [Node(n.id, n.question, n.kind, n.x + 0.02, n.y + height, n.w, n.h, n.text)
+             for n in (placed[m.id] for m in FLOW_NODES)]
+    return nodes, height, height - divider
+
+
+def decision_flow_figure(phone: bool = False):
+    """The decision flow (:func:`draw_decision_flow`) on a figure of its own: the two
+    questions side by side, or, for a ``phone``, one above the other."""
+    if not phone:
+        fig, ax = plt.subplots(figsize=(9, 6.6))
+        draw_decision_flow(ax)
+        return fig
+    nodes, height, _ = phone_flow_nodes()
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, height + 0.45))
+    draw_decision_flow(ax, phone=True)
+    return fig
+
+
+def draw_decision_flow(ax, phone: bool = False) -> dict[str, tuple[FancyBboxPatch, Text]]:
+    """Draw the two questions as separate flows: side by side, or, for a ``phone``, one
+    above the other (:func:`phone_flow_nodes`) with the divider between them.
 
     Returns each node's box and its text, so a test can check that every text fits.
 
-    The figure should be about 9 x 6.6 inches; the axes are made to fill it.
+    The figure should be about 9 x 6.6 inches (:data:`~als_explainer.charts.PHONE_WIDTH`
+    wide and as tall as the phone's flow, plus 0.45 in for the line under it, on a
+    phone); the axes are made to fill it.
     """
     fig = ax.figure
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 10)
     ax.axis("off")
-    points_per_unit = ax.get_position().width * fig.get_figwidth() * 72 / 10
-    nodes = {n.id: n for n in FLOW_NODES}
+    if phone:
+        flow, height, divider = phone_flow_nodes()
+        ax.set_position((0, 0, 1, 1))
+        ax.set_xlim(0, fig.get_figwidth())
+        ax.set_ylim(-0.45, fig.get_figheight() - 0.45)
+        points_per_unit = 72.0
+    else:
+        flow = FLOW_NODES
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        points_per_unit = ax.get_position().width * fig.get_figwidth() * 72 / 10
+    nodes = {n.id: n for n in flow}
     drawn: dict[str, tuple[FancyBboxPatch, Text]] = {}
-    for node in FLOW_NODES:
-        style = _KIND_STYLE[node.kind]
+    for node in flow:
+        style = dict(_KIND_STYLE[node.kind], **({"size": _PHONE_SIZES[node.kind]} if phone else {}))
         edge = {"yes": PALETTE["green"], "no": PALETTE["vermillion"], "note": PALETTE["grey"]}.get(
             node.kind, QUESTION_COLOURS[node.question])
         # A pale tint of the edge colour, opaque, so the chart has no transparency.
@@ -366,11 +450,18 @@ def draw_decision_flow(ax) -> dict[str, tuple[FancyBboxPatch, Text]]:
                 color="#1A1A1A", linespacing=1.25)
         drawn[node.id] = (box, text)
     for start, end, label in FLOW_EDGES:
-        _arrow(ax, nodes[start], nodes[end], label)
+        _arrow(ax, nodes[start], nodes[end], textwrap.fill(label, 24) if phone else label)
+    apart = "two separate questions: a yes to one settles nothing about the other"
+    if phone:  # across the page between the questions, the words under the second
+        ax.plot([0, fig.get_figwidth()], [divider, divider], color="#8A8A8A", linewidth=1.2,
+                linestyle=(0, (4, 3)))
+        ax.text(fig.get_figwidth() / 2, -0.22, textwrap.fill(apart, 48), ha="center", va="center",
+                fontsize=PHONE_MIN_TEXT, color="#333333", style="italic")
+        return drawn
     ax.plot([DIVIDER_X, DIVIDER_X], [0.4, 9.95], color="#8A8A8A", linewidth=1.2,
             linestyle=(0, (4, 3)))
-    ax.text(DIVIDER_X, 0.15, "two separate questions: a yes to one settles nothing about the other",
-            ha="center", va="center", fontsize=8.4, color="#333333", style="italic")
+    ax.text(DIVIDER_X, 0.15, apart, ha="center", va="center", fontsize=8.4, color="#333333",
+            style="italic")
     return drawn
 
 
@@ -395,13 +486,16 @@ def _arrow(ax, start: Node, end: Node, label: str) -> None:
 
 
 def draw_precedents(axes, cases: pd.DataFrame, span: tuple | None = None,
-                    span_label: str = "ALS Scan v. Cloudflare") -> None:
+                    span_label: str = "ALS Scan v. Cloudflare", phone: bool = False) -> None:
     """One panel per question: each precedent a dot at its year, the case's own span shaded.
 
     ``axes`` is a pair of axes (personal jurisdiction first); ``span`` is an optional
-    (start, end) pair of timestamps for *ALS Scan v. Cloudflare* itself.
+    (start, end) pair of timestamps for *ALS Scan v. Cloudflare* itself. Each dot's
+    year is written beside it; for a ``phone`` the case's name goes there too, on the
+    side with room, instead of in a column of names at the left.
     """
     first, last = int(cases["year"].min()), int(cases["year"].max())
+    middle = (first + last) / 2
     for ax, question in zip(axes, QUESTIONS):
         rows = cases[cases["question"] == question].sort_values("year", kind="stable")
         ys = list(range(len(rows)))[::-1]
@@ -411,22 +505,44 @@ def draw_precedents(axes, cases: pd.DataFrame, span: tuple | None = None,
             ax.axvspan(start, end, color=tint(PALETTE["grey"], 0.25), linewidth=0, zorder=0)
         ax.hlines(ys, first - 3, rows["year"], color=tint(colour, 0.35), linewidth=1, zorder=1)
         ax.plot(rows["year"], ys, "o", color=colour, markersize=7, linestyle="none", zorder=3)
-        for y, year in zip(ys, rows["year"]):
-            ax.annotate(str(year), (year, y), xytext=(7, 0), textcoords="offset points",
-                        va="center", fontsize=8, color="#333333")
-        ax.set_yticks(ys, list(rows["label"]))
-        ax.set_ylim(-0.7, len(rows) - 0.3)
+        for y, (_, row) in zip(ys, rows.iterrows()):
+            year = int(row["year"])
+            right = not phone or year <= middle
+            words = f"{row['label']}, {year}" if phone and str(year) not in row["label"] else (
+                row["label"] if phone else str(year))
+            ax.annotate(words, (year, y), xytext=(7 if right else -7, 0), textcoords="offset points",
+                        ha="left" if right else "right", va="center",
+                        fontsize=PHONE_MIN_TEXT if phone else 8, color="#333333",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5} if phone else None)
+        ax.set_yticks(ys, [""] * len(rows) if phone else list(rows["label"]))
+        ax.set_ylim(-0.7, len(rows) - 0.3 + (0.6 if phone else 0))
         ax.set_xlim(first - 3, last + 5)
         ax.grid(axis="y", visible=False)
-        ax.text(0.0, 1.03, f"{QUESTIONS[question]}: {QUESTION_ASKS[question]}",
+        if phone:
+            ax.tick_params(axis="y", length=0)
+        title = f"{QUESTIONS[question]}: {QUESTION_ASKS[question]}"
+        ax.text(0.0, 1.03, textwrap.fill(title, 40) if phone else title,
                 transform=ax.transAxes, ha="left", va="bottom", fontsize=9.5,
                 fontweight="bold", color="#1A1A1A")
     if span is not None:
         start, end = (_year_fraction(pd.Timestamp(t)) for t in span)
         axes[0].annotate(span_label, ((start + end) / 2, len(
-            cases[cases["question"] == "personal-jurisdiction"]) - 0.45),
-            ha="center", va="top", fontsize=7.8, color="#333333")
+            cases[cases["question"] == "personal-jurisdiction"]) - (0.2 if phone else 0.45)),
+            ha="center", va="top", fontsize=PHONE_MIN_TEXT if phone else 7.8, color="#333333")
     axes[-1].set_xlabel("year of decision")
+
+
+def precedents_figure(cases: pd.DataFrame, span: tuple | None = None, phone: bool = False):
+    """The precedents chart (:func:`draw_precedents`): two panels, one per question, on a
+    figure of its own, at a phone's width for a ``phone``."""
+    if phone:
+        fig, axes = plt.subplots(2, 1, figsize=(PHONE_WIDTH, 7.4), sharex=True, layout="constrained",
+                                 gridspec_kw={"height_ratios": [8.6, 7.6]})
+    else:
+        fig, axes = plt.subplots(2, 1, figsize=(8, 6.2), sharex=True,
+                                 gridspec_kw={"height_ratios": [8, 7], "hspace": 0.4})
+    draw_precedents(axes, cases, span=span, phone=phone)
+    return fig
 
 
 def _year_fraction(when: pd.Timestamp) -> float:
@@ -435,13 +551,15 @@ def _year_fraction(when: pd.Timestamp) -> float:
     return when.year + (when - start).days / length
 
 
-def draw_site_record(ax, sites: pd.DataFrame) -> dict[str, object]:
+def draw_site_record(ax, sites: pd.DataFrame, phone: bool = False) -> dict[str, object]:
     """What the record says about the sites: a bar only where a source states a number.
 
     Rows where a source gives no number, or no source says anything, get no bar at all,
     only words in the row (a band across the chart would read as the biggest number of
-    all), so the chart never shows a number nobody stated. Returns the artist drawn for
-    each row id (a bar, or the words), for checking.
+    all), so the chart never shows a number nobody stated. The key names the colours of
+    the bars drawn. For a ``phone``, each row is named above its bar or words
+    (:func:`~als_explainer.charts.names_above`) and the key sits below, in one column.
+    Returns the artist drawn for each row id (a bar, or the words), for checking.
     """
     stated = sites[sites["status"] == "count-stated"]
     top = int(stated["count"].max()) + 2 if len(stated) else 10
@@ -450,22 +568,41 @@ def draw_site_record(ax, sites: pd.DataFrame) -> dict[str, object]:
     for y, (_, row) in zip(ys, sites.iterrows()):
         colour = WHO_COLOURS[row["said_by"]]
         if row["status"] == "count-stated":
-            bar = ax.barh(y, int(row["count"]), color=colour, height=0.62, zorder=2)[0]
+            bar = ax.barh(y, int(row["count"]), color=colour, height=0.3 if phone else 0.62, zorder=2)[0]
             ax.text(int(row["count"]) + 0.2, y, str(int(row["count"])), va="center",
                     fontsize=9.5, fontweight="bold", color="#1A1A1A")
             drawn[row["id"]] = bar
         else:
             text = SILENCE_TEXT[row["status"]].format(text=row["count_text"])
-            drawn[row["id"]] = ax.text(0.2, y, text, ha="left", va="center", fontsize=8.6,
-                                       style="italic", color="#1A1A1A", zorder=3,
+            words = {"va": "center", "fontsize": 8.6} if not phone else {
+                "va": "top", "fontsize": PHONE_MIN_TEXT}  # under the row's name, wrapped
+            drawn[row["id"]] = ax.text(0.2, y, textwrap.fill(text, 46) if phone else text, ha="left",
+                                       style="italic", color="#1A1A1A", zorder=3, **words,
                                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_yticks(ys, list(sites["label"]))
     ax.set_xlim(0, top)
     ax.set_ylim(-0.6, len(sites) - 0.4)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("number stated by a source (no bar where none is stated)")
-    present = [k for k in WHO_SAID if k in set(sites["said_by"]) and k != "nobody"]
+    ax.set_xlabel("number stated by a source\n(no bar where none is stated)" if phone
+                  else "number stated by a source (no bar where none is stated)")
+    present = [k for k in WHO_SAID if k in set(stated["said_by"])]
     handles = legend_patches({k: WHO_COLOURS[k] for k in present}, WHO_SAID)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3,
-              fontsize=8.5)
+    if phone:
+        names_above(ax)
+        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        ax.figure.legend(handles=handles, loc="outside lower left", ncols=1, fontsize=PHONE_MIN_TEXT)
+    else:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3,
+                  fontsize=8.5)
     return drawn
+
+
+def site_record_figure(sites: pd.DataFrame, phone: bool = False):
+    """The site-record chart (:func:`draw_site_record`) on a figure of its own, at a
+    phone's width for a ``phone``."""
+    if phone:
+        fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4.6), layout="constrained")
+    else:
+        fig, ax = plt.subplots(figsize=(8, 3.8))
+    draw_site_record(ax, sites, phone=phone)
+    return fig

@@ -38,9 +38,10 @@ class chart_phone(nodes.image):  # noqa: N801
     """The phone rendering: an image, so Sphinx collects and copies its file."""
 
 
-def _phone_svg(bundle: nodes.Element) -> tuple[nodes.Element, str, str] | None:
+def _phone_svg(bundle: nodes.Element) -> tuple[nodes.Element, str, str, str] | None:
     """The ``text/html`` container of a MyST-NB mime bundle, its phone SVG and the
-    desktop rendering's label column (share of its width), if it holds a phone rendering."""
+    desktop rendering's label column (share of its width) and how far down it runs
+    (share of its height), if it holds a phone rendering."""
     for container in bundle.children:
         if not (isinstance(container, nodes.container) and container.get("mime_type") == "text/html"):
             continue
@@ -49,7 +50,8 @@ def _phone_svg(bundle: nodes.Element) -> tuple[nodes.Element, str, str] | None:
             continue
         opening = text.index(">")
         wrapper = ET.fromstring(text[:opening] + "/>")  # the div's opening tag, as an element
-        return container, text[opening + 1:text.rindex("</div>")], wrapper.get("data-label-column", "0")
+        return (container, text[opening + 1:text.rindex("</div>")], wrapper.get("data-label-column", "0"),
+                wrapper.get("data-label-rows", "1"))
     return None
 
 
@@ -62,7 +64,7 @@ class ChartPictures(SphinxTransform):
         for bundle in list(self.document.findall(nodes.container)):
             if bundle.get("nb_element") != "mime_bundle" or not (found := _phone_svg(bundle)):
                 continue
-            html, svg, column = found
+            html, svg, column, rows = found
             images = [image for container in bundle.children if container.get("mime_type") == "image/svg+xml"
                       for image in container.findall(nodes.image)]
             if not images:
@@ -74,7 +76,7 @@ class ChartPictures(SphinxTransform):
             if not phone_path.exists():
                 phone_path.write_bytes(data)
             phone = chart_phone(uri=posixpath.join(posixpath.dirname(image["uri"]), phone_path.name))
-            picture = chart_picture(label_column=column)
+            picture = chart_picture(label_column=column, label_rows=rows)
             image.replace_self(picture)
             picture += [phone, image]
             bundle.remove(html)
@@ -93,7 +95,8 @@ class KeepDesktopImage(SphinxPostTransform):
 
 
 def visit_picture(self, node: chart_picture) -> None:
-    self.body.append(f'<picture data-label-column="{float(node["label_column"]):g}">')
+    self.body.append(f'<picture data-label-column="{float(node["label_column"]):g}" '
+                     f'data-label-rows="{float(node["label_rows"]):g}">')
 
 
 def depart_picture(self, node: chart_picture) -> None:

@@ -435,10 +435,14 @@ def open_charts(page, phone: bool) -> list[dict]:
             const frame = d.querySelector(".chart-zoom-frame");
             frame.scrollLeft = frame.scrollWidth;
             const pin = d.querySelector(".chart-zoom-pin");
-            return {open: true, width: big.getBoundingClientRect().width, natural: big.naturalWidth,
-                    scrolls: frame.scrollWidth > frame.clientWidth + 1, column: column,
+            const rows = picture ? parseFloat(picture.getAttribute("data-label-rows") || "1") : 1;
+            const whole = big.getBoundingClientRect();
+            return {open: true, width: whole.width, natural: big.naturalWidth,
+                    scrolls: frame.scrollWidth > frame.clientWidth + 1, column: column, rows: rows,
                     pinned: pin ? Math.abs(pin.getBoundingClientRect().left
-                                           - frame.getBoundingClientRect().left) < 2 : false};
+                                           - frame.getBoundingClientRect().left) < 2 : false,
+                    // How far down the chart the pinned strip reaches (share of its height).
+                    pin_reach: pin ? (pin.getBoundingClientRect().bottom - whole.top) / whole.height : 0};
         }""", i)
         page.keyboard.press("Escape")
         _settles(page, "() => !(document.querySelector('dialog.chart-zoom-dialog') || {}).open")

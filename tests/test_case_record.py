@@ -139,16 +139,20 @@ def test_outcome_grid_shows_every_ruling_about_the_three_once_in_its_stage():
         assert cells[(cells["id"] == ident) & (cells["column"] == "service")]["text"].tolist() == [row["service"]]
 
 
-def test_outcome_figure_writes_every_cell_and_keeps_text_inside_the_figure():
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_outcome_figure_writes_every_cell_and_keeps_text_inside_the_figure(phone):
     events = load_events(ROOT)
     intermediaries = load_intermediaries(events, ROOT)
     with house_style():
-        fig = outcome_figure(intermediaries, events, THREE)
+        fig = outcome_figure(intermediaries, events, THREE, phone=phone)
         fig.canvas.draw()
         texts = [t for t in fig.axes[0].texts]
         joined = " ".join(t.get_text().replace("\n", " ") for t in texts)
         for name in intermediaries.set_index("id").loc[THREE, "name"]:
             assert name in joined
+        # Every ruling and exit the grid shows is a box (tinted) in both renderings.
+        cells = outcome_cells(intermediaries, events, THREE)
+        assert len(fig.axes[0].patches) == int((cells["column"] != "service").sum())
         # Each box's text fits inside its box.
         renderer = fig.canvas.get_renderer()
         boxes = [p.get_window_extent(renderer) for p in fig.axes[0].patches]

@@ -78,6 +78,7 @@ def test_html_page_offers_the_phone_rendering_as_a_picture_source(tmp_path, root
     phone, desktop = out / source["srcset"], out / image["src"]
     assert phone.is_file() and desktop.is_file() and phone != desktop
     assert float(picture["data-label-column"]) > 0  # the bars' names sit left of the axes
+    assert 0 < float(picture["data-label-rows"]) < 1  # down to the axis, above the years
     # The phone file is the phone rendering, drawn at the width a phone shows it.
     width_pt = float(Tags(phone.read_text(encoding="utf-8")).tags[0][1]["width"].removesuffix("pt"))
     assert width_pt / 72 == pytest.approx(charts.PHONE_WIDTH, rel=0.2)

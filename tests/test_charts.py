@@ -157,3 +157,35 @@ def test_tint_mixes_a_colour_with_white():
 def test_precision_legend_lists_only_precisions_that_occur_in_house_order():
     labels = [h.get_label() for h in charts.precision_handles(["approximate", "day", "day"])]
     assert labels == ["exact day", "approximate (bar = possible span)"]
+
+
+def test_no_chapter_publishes_a_chart_without_its_phone_rendering():
+    """Every chart the book publishes is drawn for phones too: a phone otherwise shows
+    the desktop rendering shrunk to its column, with text of 4 to 5 CSS px."""
+    import re
+
+    pages = sorted((ROOT / "chapters").glob("*.md")) + [ROOT / "intro.md"]
+    cells = [(page.name, code) for page in pages for code in
+             re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", page.read_text(encoding="utf-8"),
+                        flags=re.DOTALL | re.MULTILINE)]
+    published = [(name, code) for name, code in cells if "publish(" in code]
+    assert len(published) >= 16, f"only {len(published)} cells publish a chart; the book has 16"
+    desktop_only = [name for name, code in published if re.search(r"phone\s*=\s*False", code)]
+    assert not desktop_only, f"charts published without a phone rendering in {desktop_only}"
+
+
+def test_label_rows_end_above_a_key_below_the_axes():
+    """The full-size view pins the lane names down to label_area()'s share of the height:
+    a key under the axes must lie below that line, or the pinned strip covers it."""
+    with charts.house_style():
+        fig, ax = plt.subplots(figsize=(8, 3))
+        ax.barh(["a lane with a long name", "another lane"], [3, 1])
+        ax.legend(handles=charts.legend_patches({"one": "#000000", "two": "#0072B2"}),
+                  loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
+    column, rows = charts.label_area(fig)
+    fig.canvas.draw()
+    tight = fig.get_tightbbox()  # inches, as saved with 0.1 in of padding
+    key_top = ax.get_legend().get_window_extent().transformed(fig.dpi_scale_trans.inverted()).y1
+    assert 0 < column < 0.5 and 0 < rows < 1
+    assert tight.y1 + 0.1 - rows * (tight.height + 0.2) >= key_top  # the line runs above the key
+    plt.close(fig)

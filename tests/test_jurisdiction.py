@@ -8,6 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.text import Annotation
 
 from als_explainer import charts
 from als_explainer import jurisdiction as jd
@@ -163,11 +164,23 @@ def test_stated_count_refuses_a_silence():
 # --------------------------------------------------------------------------- charts
 
 
-def flow():
+def flow(phone: bool = False):
+    size = (charts.PHONE_WIDTH, jd.phone_flow_nodes()[1] + 0.45) if phone else (9, 6.6)
     with charts.house_style():
-        fig, ax = plt.subplots(figsize=(9, 6.6))
-        drawn = jd.draw_decision_flow(ax)
+        fig, ax = plt.subplots(figsize=size)
+        drawn = jd.draw_decision_flow(ax, phone=phone)
     return fig, ax, drawn
+
+
+def test_phone_flow_puts_one_question_above_the_other():
+    nodes, height, divider = jd.phone_flow_nodes()
+    assert {n.id for n in nodes} == {n.id for n in jd.FLOW_NODES}
+    for node in nodes:
+        if node.question == "personal-jurisdiction":
+            assert node.y > divider, node.id
+        else:
+            assert node.y + node.h < divider, node.id
+        assert 0 <= node.x and node.x + node.w <= charts.PHONE_WIDTH, node.id
 
 
 def test_decision_flow_keeps_each_question_on_its_own_side():
@@ -196,8 +209,9 @@ def test_decision_flow_every_decision_has_a_yes_and_a_no_way_out():
         assert {"yes", "no"} <= kinds, question
 
 
-def test_decision_flow_text_fits_inside_its_box():
-    fig, ax, drawn = flow()
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_decision_flow_text_fits_inside_its_box(phone):
+    fig, ax, drawn = flow(phone)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     for node_id, (box, text) in drawn.items():
@@ -239,16 +253,23 @@ def test_site_chart_draws_bars_only_for_stated_numbers():
     plt.close(fig)
 
 
-def test_precedents_chart_puts_each_case_in_its_question_at_its_year():
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_precedents_chart_puts_each_case_in_its_question_at_its_year(phone):
     cases = load("jurisdiction_cases", root=ROOT)
     span = (pd.Timestamp("2016-07-01"), pd.Timestamp("2018-06-30"))
     with charts.house_style():
-        fig, axes = plt.subplots(2, 1)
-        jd.draw_precedents(axes, cases, span=span)
+        fig = jd.precedents_figure(cases, span=span, phone=phone)
+        axes = fig.axes
     for ax, question in zip(axes, jd.QUESTIONS):
         mine = cases[cases["question"] == question].sort_values("year", kind="stable")
-        at = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
-        assert [at[y] for y in sorted(at, reverse=True)] == list(mine["label"])  # oldest on top
+        if phone:  # each dot's name beside it, in its row
+            at = {t.xy[1]: t.get_text() for t in ax.texts
+                  if isinstance(t, Annotation) and float(t.xy[1]).is_integer()}
+            names = [at[y] for y in sorted(at, reverse=True)]
+            assert all(label in name for label, name in zip(mine["label"], names)), names
+        else:
+            at = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+            assert [at[y] for y in sorted(at, reverse=True)] == list(mine["label"])  # oldest on top
         dots = [line for line in ax.lines if line.get_marker() == "o"][0]
         assert list(dots.get_xdata()) == list(mine["year"])
         shaded = [p for p in ax.patches]

@@ -61,12 +61,14 @@ def test_origin_load_figure_labels_hit_ratios_as_percentages(runs):
     plt.close(fig)
 
 
-def test_responses_figure_has_a_column_per_response_and_the_baseline(runs):
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_responses_figure_has_a_pair_of_panels_per_response_and_the_baseline(runs, phone):
     _, _, by_response = runs
     with house_style():
-        fig = responses_figure(notice_responses(SMALL, by_response), SMALL)
+        fig = responses_figure(notice_responses(SMALL, by_response), SMALL, phone=phone)
     shown = [k for k in RESPONSES if k != "none"]
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    titles = [ax.get_title("left" if phone else "center") for ax in fig.axes
+              if ax.get_title("left" if phone else "center")]
     assert titles == [RESPONSES[k] for k in shown]
     assert len(fig.axes) == 2 * len(shown)
     for ax in fig.axes:
@@ -77,10 +79,15 @@ def test_responses_figure_has_a_column_per_response_and_the_baseline(runs):
     plt.close(fig)
 
 
-def test_proxy_diagram_uses_documentation_addresses_only():
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_proxy_diagram_uses_documentation_addresses_only(phone):
     with house_style():
-        fig = proxy_diagram()
-    words = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+        fig = proxy_diagram(phone=phone)
+    words = " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
+    # Both renderings tell the same story: the same boxes and the same numbered steps.
+    for step in ("DNS", "Reader", "Edge server", "Origin server", "1. where is", "2. at",
+                 "3. request", "4. only when its cache"):
+        assert step in words, step
     assert "203.0.113.7" in words and "198.51.100.20" in words  # RFC 5737 example ranges
     for address in re.findall(r"\b\d+\.\d+\.\d+\.\d+\b", words):
         assert address.startswith(("192.0.2.", "198.51.100.", "203.0.113.")), address

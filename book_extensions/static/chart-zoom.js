@@ -3,7 +3,9 @@
  * size, where the chart's smallest text is about 10 CSS px or more; on a phone the
  * dialog scrolls (and pinch-zooms) across a wide chart, and the chart's label column
  * (its lane names, as the page's <picture data-label-column> gives its share of the
- * width) stays pinned at the left while the rest scrolls under it. Escape, the Close
+ * width, down to the foot of its axes, data-label-rows of the height) stays pinned at
+ * the left while the rest scrolls under it; the key below the axes scrolls with the
+ * chart, uncovered. Escape, the Close
  * button or a click on the backdrop closes it, and focus goes back to where it was.
  *
  * Progressive enhancement: without JavaScript the chart is a plain image in the page.
@@ -83,16 +85,18 @@
     dialog.querySelector(".chart-zoom-close").focus();
     var picture = image.closest("picture");
     var column = picture ? parseFloat(picture.getAttribute("data-label-column")) : 0;
+    var rows = picture ? parseFloat(picture.getAttribute("data-label-rows") || "1") : 1;
     if (big.complete && big.naturalWidth) {
-      fit(frame, canvas, big, column);
+      fit(frame, canvas, big, column, rows);
     } else {
-      big.addEventListener("load", function () { fit(frame, canvas, big, column); }, { once: true });
+      big.addEventListener("load", function () { fit(frame, canvas, big, column, rows); }, { once: true });
     }
   }
 
   // Size the full-size chart once its file is known, then say how to see the rest of a
-  // wide chart and pin its label column (lane names), a copy of the chart's left part.
-  function fit(frame, canvas, big, column) {
+  // wide chart and pin its label column (lane names), a copy of the chart's left part
+  // as far down as its axes go (not the key below them).
+  function fit(frame, canvas, big, column, rows) {
     var width = zoomWidth(big);
     big.style.width = width + "px";
     var wide = frame.scrollWidth > frame.clientWidth + 1;
@@ -103,6 +107,8 @@
       pin.className = "chart-zoom-pin";
       pin.setAttribute("aria-hidden", "true");
       pin.style.width = Math.ceil(column * width) + "px";
+      var height = big.naturalHeight * width / big.naturalWidth;
+      pin.style.height = Math.ceil(Math.min(1, rows > 0 ? rows : 1) * height) + "px";
       var labels = big.cloneNode(false);
       labels.alt = "";
       pin.appendChild(labels);
