@@ -41,6 +41,7 @@ from sphinx.search.en import SearchEnglish
 
 FILENAME = "search-counts.js"
 SCORER = Path(__file__).resolve().parent / "static" / "search-scorer.js"
+LANGUAGE = SCORER.with_name("search-language.js")  # the search page's stemmer and splitter
 # Classes of containers whose text is not the page's prose (myst-nb code cells).
 NOT_PROSE_CLASSES = {"cell", "cell_input", "cell_output"}
 # Classes of the page's furniture (editions: the edition and "facts and law as of" lines),
@@ -57,8 +58,8 @@ class BookEnglish(SearchEnglish):
     ``options`` is ``html_search_options``: ``book_spellings`` maps a spelling to the one
     it is searched as (``{"harbour": "harbor"}``), ``book_abbreviations`` an
     abbreviation to its long form (``{"CDN": "content delivery network"}``). The same
-    rules are written into the search page's JavaScript (``js_stemmer_code``,
-    ``js_splitter_code``), so a query is stemmed and split as the pages were indexed."""
+    rules are given to the search page's stemmer and splitter (``static/search-language.js``,
+    added to ``js_stemmer_code``), so a query is stemmed and split as the pages were indexed."""
 
     def init(self, options) -> None:
         super().init(options)
@@ -73,8 +74,8 @@ class BookEnglish(SearchEnglish):
                             "longForms": {short.lower(): long.lower() for short, long
                                           in (options.get("book_abbreviations") or {}).items()}},
                            sort_keys=True)
-        self.js_stemmer_code = SearchEnglish.js_stemmer_code + JS_STEMMER.replace("__RULES__", rules)
-        self.js_splitter_code = JS_SPLITTER
+        self.js_stemmer_code = "\n".join([SearchEnglish.js_stemmer_code, f"var BOOK_SEARCH_RULES = {rules};",
+                                           LANGUAGE.read_text(encoding="utf-8")])
 
     def plain(self, word: str) -> str:
         """The Porter stem of ``word``, with spellings made one, without the mark."""
@@ -105,41 +106,6 @@ class BookEnglish(SearchEnglish):
         return words + found
 
 
-# The search page's stemmer: Sphinx's Porter stemmer (defined just above this in
-# language_data.js), with BookEnglish's rules.
-JS_STEMMER = """
-var BOOK_SEARCH_RULES = __RULES__;
-var BookPorterStemmer = Stemmer;
-Stemmer = function () {
-  const porter = new BookPorterStemmer();
-  const rules = BOOK_SEARCH_RULES;
-  this.plain = (word) => {
-    const stem = porter.stemWord(word.toLowerCase());
-    return rules.spellings[stem] || stem;
-  };
-  this.stemWord = (word) => {
-    let stem = this.plain(word);
-    if (stopwords.includes(stem) && !stopwords.includes(word.toLowerCase())) stem = word.toLowerCase();
-    return rules.mark + stem;
-  };
-};
-"""
-# The search page's splitter: Sphinx's, then a long form becomes its abbreviation.
-JS_SPLITTER = """
-var splitQuery = (query) => {
-  const words = query.split(/[^\\p{Letter}\\p{Number}_\\p{Emoji_Presentation}]+/gu).filter((w) => w);
-  const stemmer = new Stemmer();
-  const out = [];
-  for (let i = 0; i < words.length; i++) {
-    const phrase = BOOK_SEARCH_RULES.phrases.find(([stems]) => stems.every(
-      (stem, k) => i + k < words.length && stemmer.plain(words[i + k]) === stem));
-    if (phrase) { out.push(phrase[1]); i += phrase[0].length - 1; } else out.push(words[i]);
-  }
-  return out;
-};
-"""
-
-
 def _skip(node) -> bool:
     if isinstance(node, (nodes.literal_block, nodes.citation, nodes.comment, nodes.raw,
                          nodes.title, addnodes.glossary)):
@@ -150,19 +116,9 @@ def _skip(node) -> bool:
 
 def prose_words(doctree) -> list[str]:
     """The words of a doctree's prose, in order (titles, code, citations, glossary left out)."""
-    words: list[str] = []
-
-    def walk(node):
-        if isinstance(node, nodes.Text):
-            words.append(node.astext())
-            return
-        if _skip(node):
-            return
-        for child in node.children:
-            walk(child)
-
-    walk(doctree)
-    return words
+    if isinstance(doctree, nodes.Text):
+        return [doctree.astext()]
+    return [] if _skip(doctree) else [word for child in doctree.children for word in prose_words(child)]
 
 
 def stem_counts(texts: list[str], lang, stem=None) -> Counter:
@@ -217,11 +173,6 @@ def ranking_data(counts_by_doc: dict[str, Counter],
     return {"docs": docs, "stems": stems, "anchors": anchors, "sections": sections}
 
 
-def script(data: dict) -> str:
-    """``search-counts.js``: the counts as one JSON value the scorer reads."""
-    return f"var BOOK_SEARCH_COUNTS = {json.dumps(data, separators=(',', ':'), sort_keys=True)};\n"
-
-
 def _write_counts(app, exception) -> None:
     if exception is not None or not isinstance(app.builder, BookHTMLBuilder) \
             or getattr(app.builder, "indexer", None) is None:  # set only when pages were written
@@ -231,11 +182,8 @@ def _write_counts(app, exception) -> None:
     doctrees = {docname: app.env.get_doctree(docname) for docname in sorted(app.env.found_docs)}
     counts = {docname: stem_counts(prose_words(tree), lang, stem) for docname, tree in doctrees.items()}
     sections = {docname: best_sections(tree, lang, stem) for docname, tree in doctrees.items()}
-    target = Path(app.outdir) / "_static" / FILENAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = script(ranking_data(counts, sections))
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    data = json.dumps(ranking_data(counts, sections), separators=(",", ":"), sort_keys=True)
+    (Path(app.outdir) / "_static" / FILENAME).write_text(f"var BOOK_SEARCH_COUNTS = {data};\n", encoding="utf-8")
 
 
 def without_code(doctree):
@@ -247,8 +195,7 @@ def without_code(doctree):
             if isinstance(node, nodes.literal_block)
             or ({"cell_input"} | FURNITURE_CLASSES) & set(node.get("classes", []))]
     for node in code:
-        if node.parent is not None:
-            node.parent.remove(node)
+        node.parent.remove(node)
     return copy
 
 
