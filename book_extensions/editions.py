@@ -25,6 +25,8 @@ NO_CONTACT = ("send it to the editors through the book's repository, the source 
 SETTINGS = {"book_version": "", "book_date": "", "book_facts_as_of": "", "book_facts_as_of_pages": {},
             "book_dated_pages": [], "book_contact": "", "book_whats_new_page": "",
             "book_about_page": "", "book_pdf_name": ""}
+#: Classes of the lines under a page's title (here, and reading_time's): not the page's prose.
+FURNITURE = {"facts-as-of", "book-edition", "reading-time"}
 _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 

@@ -39,14 +39,13 @@ from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.search.en import SearchEnglish
 
+from .editions import FURNITURE  # the lines under a page's title: every chapter would match "facts"
+
 FILENAME = "search-counts.js"
 SCORER = Path(__file__).resolve().parent / "static" / "search-scorer.js"
 LANGUAGE = SCORER.with_name("search-language.js")  # the search page's stemmer and splitter
 # Classes of containers whose text is not the page's prose (myst-nb code cells).
 NOT_PROSE_CLASSES = {"cell", "cell_input", "cell_output"}
-# Classes of the page's furniture (editions: the edition and "facts and law as of" lines),
-# which is neither searched nor counted: every chapter would match "facts" and "law".
-FURNITURE_CLASSES = {"facts-as-of", "book-edition"}
 # Starts every stem of the index and of a query (see the module's docstring).
 MARK = "^"
 
@@ -111,7 +110,7 @@ def _skip(node) -> bool:
                          nodes.title, addnodes.glossary)):
         return True
     return isinstance(node, nodes.Element) and bool(
-        (NOT_PROSE_CLASSES | FURNITURE_CLASSES) & set(node.get("classes", [])))
+        (NOT_PROSE_CLASSES | FURNITURE) & set(node.get("classes", [])))
 
 
 def prose_words(doctree) -> list[str]:
@@ -193,7 +192,7 @@ def without_code(doctree):
     copy = doctree.deepcopy()
     code = [node for node in copy.findall(nodes.Element)
             if isinstance(node, nodes.literal_block)
-            or ({"cell_input"} | FURNITURE_CLASSES) & set(node.get("classes", []))]
+            or ({"cell_input"} | FURNITURE) & set(node.get("classes", []))]
     for node in code:
         node.parent.remove(node)
     return copy

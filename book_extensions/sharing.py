@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 import shutil
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from docutils import nodes
+
+from .editions import FURNITURE
 
 
 def _share_settings(app, config) -> None:
@@ -39,20 +41,15 @@ def _is_citation(node) -> bool:
 
 
 def opening_prose(doctree: nodes.document) -> str:
-    """The words of a page's opening paragraphs (before its first section), without
-    citations, date lines or boxes, as one line of text."""
+    """The words of a page's opening paragraphs (before its first section), without its
+    citations and the lines under its title, as one line of text."""
+    for node in list(doctree.findall(nodes.Element)):
+        if _is_citation(node) or (isinstance(node, nodes.paragraph) and FURNITURE & set(node["classes"])):
+            node.parent.remove(node)
     section = next(iter(doctree.findall(nodes.section)), doctree)
-    paragraphs = [child for child in section.children if isinstance(child, nodes.paragraph)
-                  and not {"facts-as-of", "book-edition"} & set(child["classes"])]
-    if not paragraphs:
-        paragraphs = list(doctree.findall(nodes.paragraph))[:1]
-    texts = []
-    for paragraph in paragraphs:
-        copy = paragraph.deepcopy()
-        for citation in [node for node in copy.findall(nodes.inline) if _is_citation(node)]:
-            citation.parent.remove(citation)
-        texts.append(" ".join(copy.astext().split()))
-    text = " ".join(texts)
+    paragraphs = [child for child in section.children if isinstance(child, nodes.paragraph)] \
+        or list(doctree.findall(nodes.paragraph))[:1]
+    text = " ".join(" ".join(paragraph.astext().split()) for paragraph in paragraphs)
     return re.sub(r"\s+([,.;:!?)\]])", r"\1", text)  # a space left where a citation was
 
 
@@ -71,17 +68,13 @@ def share_description(text: str, limit: int = SHARE_LENGTH) -> str:
 
 def _describe_by_content(app, pagename, templatename, context, doctree) -> None:
     """Share descriptions are the page's opening prose in whole sentences, without
-    citations or the date line. They go to sphinxext-opengraph as its documented per-page
-    fields (``og:description``, ``og:image:alt``) and a ``description`` meta tag, which
-    it then leaves alone; the doctree it reads for the share card loses the date lines and
-    citations too (the body is already rendered, and sphinx-tippy, at 450, has read it)."""
+    citations or the lines under the title. They go to sphinxext-opengraph as its documented
+    per-page fields (``og:description``, ``og:image:alt``) and a ``description`` meta tag,
+    which it then leaves alone; the doctree it reads for the share card loses those lines
+    and citations too (the body is already rendered, and sphinx-tippy, at 450, has read it)."""
     if doctree is None or app.builder.format != "html":
         return
     description = share_description(opening_prose(doctree))
-    for node in list(doctree.findall(nodes.Element)):
-        if _is_citation(node) or (isinstance(node, nodes.paragraph) and
-                                  {"facts-as-of", "book-edition"} & set(node["classes"])):
-            node.parent.remove(node)
     if description:
         context["meta"] = {**(context.get("meta") or {}), "og:description": description,
                            "og:image:alt": description}
@@ -89,26 +82,12 @@ def _describe_by_content(app, pagename, templatename, context, doctree) -> None:
             f'<meta name="description" content="{escape(description)}" />\n'
 
 
-class _ShareTags(HTMLParser):
+def share_tags(page_html: str) -> list[tuple[str, str, str]]:
     """The share metadata of a written page: its ``og:*``, ``twitter:*`` and
     ``description`` meta tags, as (attribute, name, content)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for attribute in ("property", "name"):
-            name = attrs.get(attribute) or ""
-            if tag == "meta" and (name.startswith(("og:", "twitter:")) or name == "description"):
-                self.tags.append((attribute, name, attrs.get("content") or ""))
-
-
-def share_tags(page_html: str) -> list[tuple[str, str, str]]:
-    parser = _ShareTags()
-    parser.feed(page_html)
-    return parser.tags
+    return [(attribute, meta[attribute], meta.get("content", ""))
+            for meta in BeautifulSoup(page_html, "html.parser").find_all("meta") for attribute in ("property", "name")
+            if meta.get(attribute, "").startswith(("og:", "twitter:")) or meta.get(attribute) == "description"]
 
 
 def root_page(title: str, target: str, favicon: str | None,
