@@ -24,7 +24,7 @@ NO_CONTACT = ("send it to the editors through the book's repository, the source 
 #: The edition's settings and their defaults (``_config.yml``, ``sphinx: config:``).
 SETTINGS = {"book_version": "", "book_date": "", "book_facts_as_of": "", "book_facts_as_of_pages": {},
             "book_dated_pages": [], "book_contact": "", "book_whats_new_page": "",
-            "book_about_page": "", "book_pdf_name": ""}
+            "book_about_page": "", "book_pdf_name": "", "book_epub_name": ""}
 #: Classes of the lines under a page's title (here, and reading_time's): not the page's prose.
 FURNITURE = {"facts-as-of", "book-edition", "reading-time"}
 _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -58,13 +58,11 @@ def facts_as_of(config, docname: str) -> str | None:
     return reader_date(config.book_facts_as_of, setting="book_facts_as_of")
 
 
-def _after_title(doctree: nodes.document, new: nodes.Node) -> bool:
-    """Insert ``new`` right after the page's first title; False when it has none."""
+def after_title(doctree: nodes.document, new: nodes.Node) -> None:
+    """Insert ``new`` right after the page's first title, if it has one."""
     section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None or not section.children or not isinstance(section[0], nodes.title):
-        return False
-    section.insert(1, new)
-    return True
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, new)
 
 
 def _date_lines(app, doctree: nodes.document) -> None:
@@ -75,7 +73,7 @@ def _date_lines(app, doctree: nodes.document) -> None:
         line = nodes.paragraph("", "", classes=["facts-as-of"])
         line += nodes.Text(f"Facts and law as of {as_of}. ")
         line += _doc_link(app, docname, config.book_whats_new_page, "What's new")
-        _after_title(doctree, line)
+        after_title(doctree, line)
     if docname == config.root_doc:
         line = nodes.paragraph("", "", classes=["book-edition"])
         line += nodes.Text(f"Edition of {reader_date(config.book_date)} "
@@ -83,12 +81,12 @@ def _date_lines(app, doctree: nodes.document) -> None:
         line += _doc_link(app, docname, config.book_whats_new_page, "What's new")
         line += nodes.Text(" · ")
         line += _doc_link(app, docname, config.book_about_page, "Editors, licence and how to cite")
-        if config.book_pdf_name:
-            line += nodes.Text(" · ")
-            # The PDF edition is written next to the pages by the PDF build (see setup()).
-            line += nodes.reference("", "The whole book as a PDF",
-                                    refuri=config.book_pdf_name, classes=["pdf-edition"])
-        _after_title(doctree, line)
+        # The PDF and EPUB editions are written next to the pages by their builds (publish()).
+        for name, text, kind in ((config.book_pdf_name, "The whole book as a PDF", "pdf-edition"),
+                                 (config.book_epub_name, "The whole book as an EPUB e-book", "epub-edition")):
+            if name:
+                line += [nodes.Text(" · "), nodes.reference("", text, refuri=name, classes=[kind])]
+        after_title(doctree, line)
 
 
 def _doc_link(app, fromdoc: str, target: str, text: str) -> nodes.Node:

@@ -1,9 +1,9 @@
 """The EPUB edition (Sphinx's ``epub`` builder, checked by epubcheck): its metadata from the
 book's own settings (``title``, ``author``, ``language``, ``book_version``,
 ``book_epub_name``; its date through ``SOURCE_DATE_EPOCH``, see
-:mod:`book_extensions.reproducible`), its link on the landing page, no scripts (code the
-web pages hide behind a toggle is printed open), and the file published next to the
-web pages.
+:mod:`book_extensions.reproducible`), no scripts (code the web pages hide behind a toggle
+is printed open), and the file published next to the web pages, where the landing page
+links to it (:mod:`book_extensions.editions`).
 """
 
 from __future__ import annotations
@@ -65,18 +65,6 @@ def _epub_settings(app, config) -> None:
             setattr(config, key, value)
 
 
-def _epub_link(app, doctree) -> None:
-    """On the landing page, "The whole book as an EPUB" right after the PDF link."""
-    if app.env.docname != app.config.root_doc or not app.config.book_epub_name:
-        return
-    for line in doctree.findall(nodes.paragraph):
-        if "book-edition" in line["classes"]:
-            line += nodes.Text(" · ")
-            line += nodes.reference("", "The whole book as an EPUB e-book",
-                                    refuri=app.config.book_epub_name, classes=["epub-edition"])
-            return
-
-
 def _only_what_the_edition_holds(app, doctree, docname) -> None:
     """In the PDF and the EPUB: no links to the edition files that sit next to the web
     pages only. In the EPUB: hidden code printed open, without the toggle; no script that
@@ -125,9 +113,8 @@ def _publish_epub(app, exception) -> None:
 
 
 def setup(app):
-    app.add_config_value("book_epub_name", "", "env", types=[str])
+    app.setup_extension("book_extensions.editions")  # declares book_epub_name, links the file
     app.connect("config-inited", _epub_settings)
-    app.connect("doctree-read", _epub_link, priority=600)  # after editions' edition line
     app.connect("doctree-resolved", _only_what_the_edition_holds, priority=600)  # after sphinx-thebe
     app.connect("html-page-context", _epub_page, priority=990)
     app.connect("build-finished", _publish_epub)

@@ -35,11 +35,6 @@ def test_minutes_round_to_the_nearest_and_are_at_least_one(words, minutes):
     assert reading_minutes(words) == minutes
 
 
-def test_a_negative_count_is_refused():
-    with pytest.raises(ValueError, match="-3 words"):
-        reading_minutes(-3)
-
-
 def test_the_label_says_minute_once_and_minutes_otherwise():
     assert reading_time_label(10) == "Reading time: about 1 minute"
     assert reading_time_label(WORDS_PER_MINUTE * 3) == "Reading time: about 3 minutes"
