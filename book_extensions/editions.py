@@ -66,21 +66,15 @@ def after_title(doctree: nodes.document, new: nodes.Node) -> None:
 
 
 def _date_lines(app, doctree: nodes.document) -> None:
-    docname = app.env.docname
-    config = app.config
-    as_of = facts_as_of(config, docname)
+    config, as_of = app.config, facts_as_of(app.config, app.env.docname)
     if as_of:
-        line = nodes.paragraph("", "", classes=["facts-as-of"])
-        line += nodes.Text(f"Facts and law as of {as_of}. ")
-        line += _doc_link(app, docname, config.book_whats_new_page, "What's new")
-        after_title(doctree, line)
-    if docname == config.root_doc:
-        line = nodes.paragraph("", "", classes=["book-edition"])
-        line += nodes.Text(f"Edition of {reader_date(config.book_date)} "
-                           f"(version {config.book_version}). ")
-        line += _doc_link(app, docname, config.book_whats_new_page, "What's new")
-        line += nodes.Text(" · ")
-        line += _doc_link(app, docname, config.book_about_page, "Editors, licence and how to cite")
+        after_title(doctree, nodes.paragraph("", f"Facts and law as of {as_of}. ", _doc_link(
+            app, config.book_whats_new_page, "What's new"), classes=["facts-as-of"]))
+    if app.env.docname == config.root_doc:
+        line = nodes.paragraph(
+            "", f"Edition of {reader_date(config.book_date)} (version {config.book_version}). ",
+            _doc_link(app, config.book_whats_new_page, "What's new"), nodes.Text(" · "),
+            _doc_link(app, config.book_about_page, "Editors, licence and how to cite"), classes=["book-edition"])
         # The PDF and EPUB editions are written next to the pages by their builds (publish()).
         for name, text, kind in ((config.book_pdf_name, "The whole book as a PDF", "pdf-edition"),
                                  (config.book_epub_name, "The whole book as an EPUB e-book", "epub-edition")):
@@ -89,21 +83,19 @@ def _date_lines(app, doctree: nodes.document) -> None:
         after_title(doctree, line)
 
 
-def _doc_link(app, fromdoc: str, target: str, text: str) -> nodes.Node:
+def _doc_link(app, target: str, text: str) -> nodes.Node:
     """A cross-reference to another page, resolved when each builder writes (so the
     same doctree links right in the web pages and in the single-file PDF); plain text
     when the page is not in the book (e.g. a test's cut-down copy)."""
-    if not target or target not in app.env.found_docs or target == fromdoc:
+    if not target or target not in app.env.found_docs or target == app.env.docname:
         return nodes.Text("")
-    xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{target}",
-                                 refexplicit=True, refwarn=True, refdoc=fromdoc)
-    xref += nodes.inline("", text)
-    return xref
+    return addnodes.pending_xref("", nodes.inline("", text), refdomain="std", reftype="doc", reftarget=f"/{target}",
+                                 refexplicit=True, refwarn=True, refdoc=app.env.docname)
 
 
 def _settings(app, config) -> None:
     """Every date checked once; the settings as MyST substitutions, so pages quote them
-    instead of repeating them."""
+    instead of repeating them (and the PDF's covers print them: :mod:`book_extensions.paper`)."""
     for docname, value in (config.book_facts_as_of_pages or {}).items():
         reader_date(value, setting=f"book_facts_as_of_pages[{docname!r}]")
     substitutions = dict(config.myst_substitutions or {})

@@ -21,7 +21,7 @@ import tinycss2
 from docutils import nodes
 from sphinx import addnodes
 
-from .editions import publish, reader_date
+from .editions import publish
 
 STATIC = Path(__file__).resolve().parent / "paper_static"
 TEMPLATES = Path(__file__).resolve().parent / "paper_templates"
@@ -42,15 +42,10 @@ def _pdf_settings(app, config) -> None:
     config.templates_path = [*config.templates_path, str(COVERS), str(TEMPLATES)]
     config.simplepdf_sidebars = {"**": ["paper-toc.html"]}
     config.simplepdf_file_name = config.book_pdf_name
-    config.html_context = {  # what the covers print
-        **(config.html_context or {}),
-        "book_title": config.html_title,
-        "book_editors": config.author,
-        "book_version": config.book_version,
-        "book_date": reader_date(config.book_date),
-        "book_facts_as_of": reader_date(config.book_facts_as_of, setting="book_facts_as_of"),
-        "book_site": config.html_baseurl,
-    }
+    shown = {name: config.myst_substitutions[name] for name in ("book_version", "book_date", "book_facts_as_of",
+                                                                 "book_site")}  # as editions reads them
+    config.html_context = {**(config.html_context or {}), **shown,  # what the covers print
+                           "book_title": config.html_title, "book_editors": config.author}
 
 
 def font_files(css: str) -> list[Path]:
