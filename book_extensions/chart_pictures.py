@@ -10,8 +10,6 @@ narrow screen, and the ``img`` keeps the alt text, the caption and any ``loading
 attribute. Every other builder (EPUB, the PDF, LaTeX) keeps the desktop image alone.
 """
 
-from __future__ import annotations
-
 import hashlib
 import posixpath
 import urllib.parse

@@ -13,8 +13,6 @@ makes every web address in an entry a link (a note naming the copy read: "Copy r
 repost, https://...").
 """
 
-from __future__ import annotations
-
 import codecs
 import re
 

@@ -4,8 +4,6 @@ title of each dated chapter. The settings (``book_*`` in ``_config.yml``; the ed
 says when to change each) are declared here and checked once, when the build starts: a
 mistyped date stops it, naming the setting."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 import shutil
@@ -75,11 +73,13 @@ def _date_lines(app, doctree: nodes.document) -> None:
             "", f"Edition of {reader_date(config.book_date)} (version {config.book_version}). ",
             _doc_link(app, config.book_whats_new_page, "What's new"), nodes.Text(" · "),
             _doc_link(app, config.book_about_page, "Editors, licence and how to cite"), classes=["book-edition"])
-        # The PDF and EPUB editions are written next to the pages by their builds (publish()).
+        # The PDF and EPUB editions are written next to the web pages by their builds (publish()),
+        # so only the web pages link to them: Sphinx keeps an ``only`` node for the HTML builder.
         for name, text, kind in ((config.book_pdf_name, "The whole book as a PDF", "pdf-edition"),
                                  (config.book_epub_name, "The whole book as an EPUB e-book", "epub-edition")):
             if name:
-                line += [nodes.Text(" · "), nodes.reference("", text, refuri=name, classes=[kind])]
+                line += addnodes.only("", nodes.Text(" · "), nodes.reference("", text, refuri=name, classes=[kind]),
+                                      expr="builder_html")
         after_title(doctree, line)
 
 

@@ -6,8 +6,6 @@ is printed open), and the file published next to the web pages, where the landin
 links to it (:mod:`book_extensions.editions`).
 """
 
-from __future__ import annotations
-
 import uuid
 from pathlib import Path
 
@@ -19,8 +17,6 @@ from .editions import publish
 from .reproducible import normalise_zip
 
 VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
-#: Links to the other editions' files; only the web pages sit next to those files.
-EDITION_LINKS = ("pdf-edition", "epub-edition")
 #: The licence line of the PDF's title page, for the e-book's rights statement.
 LICENCE = "Text, figures and data: CC BY 4.0; code: MIT."
 NOT_PACKED_STYLES = ("_static/mystnb.",)
@@ -43,9 +39,7 @@ def epub_metadata(config) -> dict:
         "release": config.book_version,
         "epub_basename": basename,
         "epub_title": title,
-        "epub_author": config.author,
-        "epub_contributor": config.author,
-        "epub_publisher": config.author,
+        "epub_contributor": config.author,  # Sphinx's epub_author and epub_publisher are the author already
         "epub_language": config.language or "en",
         "epub_copyright": f"{config.copyright} {config.author}. {LICENCE}",
         "epub_description": f"{title}, version {config.book_version}.",
@@ -65,30 +59,20 @@ def _epub_settings(app, config) -> None:
             setattr(config, key, value)
 
 
-def _only_what_the_edition_holds(app, doctree, docname) -> None:
-    """In the PDF and the EPUB: no links to the edition files that sit next to the web
-    pages only. In the EPUB: hidden code printed open, without the toggle; no script that
-    sphinx-thebe puts in the page; and the landing page's tables of contents shown (they
-    are hidden on the web, where the sidebar lists the chapters, and Sphinx builds the
-    e-book's own table of contents from them as the page is written)."""
-    if app.builder.name == "html":
+def _for_the_e_book(app, doctree, docname) -> None:
+    """In the EPUB: hidden code printed open, without the toggle; no script that sphinx-thebe
+    puts in the page; and the landing page's tables of contents shown (they are hidden on
+    the web, where the sidebar lists the chapters, and Sphinx builds the e-book's own table
+    of contents from them as the page is written)."""
+    if app.builder.name != "epub":
         return
-    for link in list(doctree.findall(nodes.reference)):
-        if set(EDITION_LINKS) & set(link["classes"]):
-            # By position: docutils Text nodes are strings, equal to any other " · ".
-            parent = link.parent
-            index = parent.index(link)
-            del parent[index]
-            if index and isinstance(parent[index - 1], nodes.Text) and parent[index - 1] == " · ":
-                del parent[index - 1]
-    if app.builder.name == "epub":
-        for toggle in list(doctree.findall(HideCodeCellNode)):
-            toggle.replace_self(toggle.children)
-        for raw in list(doctree.findall(nodes.raw)):
-            if "html" in raw.get("format", "").split() and raw.astext().lstrip().startswith("<script"):
-                raw.parent.remove(raw)
-        for toctree in doctree.findall(addnodes.toctree):
-            toctree["hidden"] = False
+    for toggle in list(doctree.findall(HideCodeCellNode)):
+        toggle.replace_self(toggle.children)
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and raw.astext().lstrip().startswith("<script"):
+            raw.parent.remove(raw)
+    for toctree in doctree.findall(addnodes.toctree):
+        toctree["hidden"] = False
 
 
 def _epub_page(app, pagename, templatename, context, doctree) -> None:
@@ -115,7 +99,7 @@ def _publish_epub(app, exception) -> None:
 def setup(app):
     app.setup_extension("book_extensions.editions")  # declares book_epub_name, links the file
     app.connect("config-inited", _epub_settings)
-    app.connect("doctree-resolved", _only_what_the_edition_holds, priority=600)  # after sphinx-thebe
+    app.connect("doctree-resolved", _for_the_e_book, priority=600)  # after sphinx-thebe
     app.connect("html-page-context", _epub_page, priority=990)
     app.connect("build-finished", _publish_epub)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

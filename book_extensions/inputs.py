@@ -13,8 +13,6 @@ source keys its rows name that ``references.bib`` lacks, and the datasets its fo
 keys point to. Chapters are read with myst-nb's own reader; nothing here imports Sphinx.
 """
 
-from __future__ import annotations
-
 import ast
 import csv
 import hashlib

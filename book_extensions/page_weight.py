@@ -21,8 +21,6 @@ on demand (:mod:`book_extensions.previews`), and each page's scripts run deferre
 out what the page does not use (:mod:`book_extensions.reader_assets`).
 """
 
-from __future__ import annotations
-
 import hashlib
 import re
 from html.parser import HTMLParser

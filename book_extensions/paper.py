@@ -11,8 +11,6 @@ would quietly fall back on whatever fonts a machine has, or print empty boxes, a
 would differ from one machine to the next. Both sheets are added to the PDF build only.
 """
 
-from __future__ import annotations
-
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlparse

@@ -3,8 +3,6 @@ when a reader first needs one, with sphinx-tippy's per-page tips made valid, who
 reproducible. The editing guide lists what here waits for sphinx-tippy ("Workarounds, and
 when they can go")."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 from pathlib import Path

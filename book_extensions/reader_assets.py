@@ -22,8 +22,6 @@ of the other extensions' files.
 :mod:`book_extensions.previews` and :mod:`book_extensions.search_ranking`.)
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from docutils import nodes

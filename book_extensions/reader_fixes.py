@@ -24,8 +24,6 @@ Two more repairs are files a page loads (:mod:`book_extensions.reader_assets`):
 scripts that sphinx-thebe and sphinx-togglebutton add twice are kept once.
 """
 
-from __future__ import annotations
-
 from html import escape
 from pathlib import Path
 

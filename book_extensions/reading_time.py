@@ -5,8 +5,6 @@ citations, at a steady reading speed. Counted at every read of the page, so the 
 follows the text and is never typed.
 """
 
-from __future__ import annotations
-
 import re
 
 from docutils import nodes

@@ -9,8 +9,6 @@ returns it as outdated, so myst-nb runs it. The editing guide follows one data f
 through this ("How a data edit reaches a chapter, in the code").
 """
 
-from __future__ import annotations
-
 import json
 import os
 from pathlib import Path

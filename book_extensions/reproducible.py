@@ -15,8 +15,6 @@ previews' scripts are named and ordered by :mod:`book_extensions.previews`):
 :func:`tree_digests` is what the tests and ``scripts/benchmark.py`` compare.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import os

@@ -8,8 +8,6 @@
   each; a file that appeared, changed or went is named in a warning on the chapter.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from sphinx.util import logging

@@ -27,8 +27,6 @@ ties with the chapter about Steadfast, and ties are broken alphabetically. So:
   at the start of a word ("^tent" is not inside "^intent").
 """
 
-from __future__ import annotations
-
 import functools
 import json
 from collections import Counter

@@ -3,8 +3,6 @@ share cards (sphinxext-opengraph) and ``sitemap.xml`` (sphinx-sitemap, written o
 the address is set), a titled root page that sends browsers to the book, and a favicon
 where browsers look for one."""
 
-from __future__ import annotations
-
 import re
 import shutil
 from html import escape
