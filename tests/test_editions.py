@@ -270,6 +270,19 @@ def test_the_epub_is_dated_by_the_edition_carries_no_script_and_sits_next_to_the
     assert "pdf-edition" not in pages["intro.xhtml"] and "epub-edition" not in pages["intro.xhtml"]
 
 
+def test_the_same_sources_in_another_folder_give_the_same_site(edition, tmp_path):
+    """book_extensions.reproducible: a folder of the book named by absolute path (as the
+    book's extensions name theirs) is hashed into .buildinfo relative to the book, so the
+    site built in another folder is byte for byte the same."""
+    from book_extensions.reproducible import differences, tree_digests
+
+    again, warnings = build_edition(tmp_path, html_static_path=[str(tmp_path / "edition" / "_static")])
+    assert not warnings, warnings
+    first, second = tree_digests(edition), tree_digests(again)
+    assert {".buildinfo", "searchindex.js", "sitemap.xml"} <= set(first)
+    assert not differences(first, second), differences(first, second)
+
+
 def test_root_page_escapes_what_it_prints():
     assert "<title>A &amp; B</title>" in root_page("A & B", "intro.html", None)
 
@@ -544,14 +557,6 @@ def test_pdf_uses_only_the_books_fonts_and_every_glyph_has_one(pdf):
     foreign = sorted(name for name in fonts if not name.startswith(BOOK_FONTS))
     assert not foreign, f"fonts the book does not install were used: {foreign}"
     assert any(name.startswith("Book-Japanese") for name in fonts), "the Japanese quotes were not typeset"
-
-
-def test_pdf_font_check_reports_missing_font_files():
-    from book_extensions.paper import font_files
-
-    css = ('@font-face { font-family: X; src: url("file:///no/such/font.ttf"); }\n'
-           '@font-face { font-family: Y; src: url(fonts/packaged.otf); }')
-    assert font_files(css) == [Path("/no/such/font.ttf")]
 
 
 def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, html):
