@@ -60,27 +60,22 @@ class BookEnglish(SearchEnglish):
 
     def init(self, options) -> None:
         super().init(options)
-        self._plain_cache: dict[str, str] = {}
-        porter = super().stem
-        self.spellings = {porter(a): porter(b)
-                          for a, b in (options.get("book_spellings") or {}).items()}
-        self.phrases = {tuple(self.plain(w) for w in self._word_re.findall(long)): short.lower()
-                        for short, long in (options.get("book_abbreviations") or {}).items()}
+        self._porter = functools.lru_cache(maxsize=None)(super().stem)  # a book has a few thousand words
+        abbreviations = options.get("book_abbreviations") or {}
+        self.spellings = {self._porter(a): self._porter(b) for a, b in (options.get("book_spellings") or {}).items()}
+        self.phrases = {tuple(map(self.plain, self._word_re.findall(long))): short.lower()
+                        for short, long in abbreviations.items()}
         rules = json.dumps({"mark": MARK, "spellings": self.spellings,
                             "phrases": [[list(stems), short] for stems, short in self.phrases.items()],
-                            "longForms": {short.lower(): long.lower() for short, long
-                                          in (options.get("book_abbreviations") or {}).items()}},
+                            "longForms": {short.lower(): long.lower() for short, long in abbreviations.items()}},
                            sort_keys=True)
         self.js_stemmer_code = "\n".join([SearchEnglish.js_stemmer_code, f"var BOOK_SEARCH_RULES = {rules};",
                                            LANGUAGE.read_text(encoding="utf-8")])
 
     def plain(self, word: str) -> str:
         """The Porter stem of ``word``, with spellings made one, without the mark."""
-        word = word.lower()
-        if word not in self._plain_cache:
-            stem = super().stem(word)
-            self._plain_cache[word] = self.spellings.get(stem, stem)
-        return self._plain_cache[word]
+        stem = self._porter(word.lower())
+        return self.spellings.get(stem, stem)
 
     def stem(self, word: str) -> str:
         stem = self.plain(word)
@@ -94,21 +89,14 @@ class BookEnglish(SearchEnglish):
     def split(self, input: str) -> list[str]:
         """The words of ``input``, plus an abbreviation wherever its long form occurs."""
         words = self._word_re.findall(input)
-        found = []
-        for stems, short in self.phrases.items():
-            n = len(stems)
-            found += [short for i in range(len(words) - n + 1)
-                      if words[i].lower()[:1] == stems[0][:1]
-                      and tuple(self.plain(w) for w in words[i:i + n]) == stems]
-        return words + found
+        return words + [short for stems, short in self.phrases.items() for i in range(len(words) - len(stems) + 1)
+                        if words[i].lower()[:1] == stems[0][:1]
+                        and tuple(map(self.plain, words[i:i + len(stems)])) == stems]
 
 
 def _skip(node) -> bool:
-    if isinstance(node, (nodes.literal_block, nodes.citation, nodes.comment, nodes.raw,
-                         nodes.title, addnodes.glossary)):
-        return True
-    return isinstance(node, nodes.Element) and bool(
-        (NOT_PROSE_CLASSES | FURNITURE) & set(node.get("classes", [])))
+    return isinstance(node, (nodes.literal_block, nodes.citation, nodes.comment, nodes.raw, nodes.title,
+                             addnodes.glossary)) or bool((NOT_PROSE_CLASSES | FURNITURE) & set(node.get("classes", [])))
 
 
 def prose_words(doctree) -> list[str]:
@@ -122,17 +110,13 @@ def stem_counts(texts: list[str], lang, stem=None) -> Counter:
     """How often each stemmed word occurs in ``texts``, stemmed as Sphinx's index does
     (``stem``: ``lang.stem``, remembered per word by the caller: a book of some 70,000
     words has a few thousand different ones)."""
-    counts: Counter = Counter()
-    stem = stem or lang.stem
-    for text in texts:
-        for word in lang.split(text):
-            if not word or word.isdigit():  # the search page ignores numbers in a query
-                continue
-            stemmed = stem(word).lower()
-            if lang.word_filter(stemmed):
-                counts[stemmed] += 1
-            elif lang.word_filter(word.lower()):
-                counts[word.lower()] += 1
+    counts, stem = Counter(), stem or lang.stem
+    for word in (word for text in texts for word in lang.split(text) if word and not word.isdigit()):
+        stemmed = stem(word).lower()  # (the search page ignores numbers in a query)
+        if lang.word_filter(stemmed):
+            counts[stemmed] += 1
+        elif lang.word_filter(word.lower()):
+            counts[word.lower()] += 1
     return counts
 
 
@@ -156,10 +140,7 @@ def ranking_data(counts_by_doc: dict[str, Counter],
     """The counts as the scorer reads them: ``{"docs": [...], "stems": {stem: {i: n}},
     "anchors": [[id, ...] per doc], "sections": {stem: {i: k}}}``, where ``k`` indexes
     page ``i``'s anchors (ids are long; numbers keep the script small)."""
-    docs = sorted(counts_by_doc)
-    stems: dict[str, dict[int, int]] = {}
-    anchors: list[list[str]] = []
-    sections: dict[str, dict[int, int]] = {}
+    docs, stems, anchors, sections = sorted(counts_by_doc), {}, [], {}
     for index, docname in enumerate(docs):
         for stem, count in sorted(counts_by_doc[docname].items()):
             stems.setdefault(stem, {})[index] = count
@@ -188,10 +169,8 @@ def without_code(doctree):
     page furniture, for the search index: a search finds the prose about a word, not code
     that names it, nor the date line every chapter carries."""
     copy = doctree.deepcopy()
-    code = [node for node in copy.findall(nodes.Element)
-            if isinstance(node, nodes.literal_block)
-            or ({"cell_input"} | FURNITURE) & set(node.get("classes", []))]
-    for node in code:
+    for node in [node for node in copy.findall(nodes.Element) if isinstance(node, nodes.literal_block)
+                 or ({"cell_input"} | FURNITURE) & set(node.get("classes", []))]:
         node.parent.remove(node)
     return copy
 

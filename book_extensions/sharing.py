@@ -8,10 +8,14 @@ import shutil
 from html import escape
 from pathlib import Path
 
+import jinja2
 from bs4 import BeautifulSoup
 from docutils import nodes
 
 from .editions import FURNITURE
+
+ROOT_PAGE = jinja2.Template((Path(__file__).resolve().parent / "sharing_templates" / "root-page.html")
+                            .read_text(encoding="utf-8"), autoescape=True, keep_trailing_newline=True)
 
 
 def _share_settings(app, config) -> None:
@@ -88,22 +92,10 @@ def share_tags(page_html: str) -> list[tuple[str, str, str]]:
             if meta.get(attribute, "").startswith(("og:", "twitter:")) or meta.get(attribute) == "description"]
 
 
-def root_page(title: str, target: str, favicon: str | None,
-              share: list[tuple[str, str, str]] = ()) -> str:
-    """The site's ``index.html``: a titled page that sends the browser to the book, with
-    the landing page's share metadata (``share``), so a link to the site's root is
-    previewed as the landing page is."""
-    icon = f'  <link rel="icon" href="{escape(favicon)}">\n' if favicon else ""
-    tags = "".join(f'  <meta {attribute}="{escape(name)}" content="{escape(content)}">\n'
-                   for attribute, name, content in share)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-        f"  <title>{escape(title)}</title>\n{icon}{tags}"
-        f"  <link rel=\"canonical\" href=\"{escape(target)}\">\n"
-        f"  <meta http-equiv=\"Refresh\" content=\"0; url={escape(target)}\">\n"
-        "</head>\n<body>\n"
-        f"  <p><a href=\"{escape(target)}\">{escape(title)}</a></p>\n"
-        "</body>\n</html>\n")
+def root_page(title: str, target: str, favicon: str | None, share: list[tuple[str, str, str]] = ()) -> str:
+    """The site's ``index.html`` (``sharing_templates/root-page.html``): a titled page that
+    sends the browser to ``target``, with the landing page's share metadata ``share``."""
+    return ROOT_PAGE.render(title=title, target=target, favicon=favicon, share=share)
 
 
 def _site_files(app, exception) -> None:
