@@ -88,12 +88,9 @@ def _epub_page(app, pagename, templatename, context, doctree) -> None:
 
 def _publish_epub(app, exception) -> None:
     """Fix the archive's dates, then put the EPUB next to the web pages."""
-    if exception is not None or app.builder.name != "epub":
-        return
-    epub = Path(app.outdir) / app.config.book_epub_name
-    if epub.is_file():
-        normalise_zip(epub)
-        publish(app, epub.name)
+    if exception is None and app.builder.name == "epub":
+        normalise_zip(Path(app.outdir) / app.config.book_epub_name)
+        publish(app, app.config.book_epub_name)
 
 
 def setup(app):

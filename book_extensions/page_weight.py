@@ -172,9 +172,7 @@ def icon_codepoints(css: str, icons=ICONS) -> set[int]:
 
 def write_icon_font(target: Path, codepoints: set[int], source: Path = THEME_FONT) -> None:
     """The theme's solid icon font cut down to ``codepoints``, as WOFF2, at ``target``."""
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = []
+    options = subset.Options(flavor="woff2", layout_features=[])
     font = subset.load_font(str(source), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)

@@ -35,8 +35,8 @@ def tip_html(html: str) -> str:
     for anchor in soup.select("a.headerlink"):
         anchor.decompose()
     for tag in soup.find_all(True):
-        for name in [name for name in tag.attrs if name in ("id", "role") or name.startswith("aria-")]:
-            del tag[name]
+        tag.attrs = {name: value for name, value in tag.attrs.items()
+                     if name not in ("id", "role") and not name.startswith("aria-")}
     return str(soup)
 
 
@@ -49,12 +49,10 @@ def tips_digest(refs: list, tips: dict) -> str:
 
 def shared_entries(doctree) -> list[list[str]]:
     """The ids of the terms of each glossary entry that has more than one term."""
-    entries = []
-    for glossary in doctree.findall(addnodes.glossary):
-        for item in glossary.findall(nodes.definition_list_item):
-            ids = [term["ids"][0] for term in item.findall(nodes.term) if term["ids"]]
-            entries += [ids] if len(ids) > 1 else []
-    return entries
+    glossaries = doctree.findall(addnodes.glossary)
+    items = (item for glossary in glossaries for item in glossary.findall(nodes.definition_list_item))
+    entries = [[term["ids"][0] for term in item.findall(nodes.term) if term["ids"]] for item in items]
+    return [ids for ids in entries if len(ids) > 1]
 
 
 def _page_tips(app, pagename, templatename, context, doctree) -> None:
@@ -71,7 +69,7 @@ def _page_tips(app, pagename, templatename, context, doctree) -> None:
       at, focuses or taps a link in the article.
     """
     data = getattr(app.env, "tippy_data", {}).get("pages", {}).get(pagename)
-    static, lazy, renamed = Path(app.outdir, "_static"), [*app.config.tippy_js], []
+    static, lazy, gone = Path(app.outdir, "_static"), [*app.config.tippy_js], set()
     if data is not None:
         tips = data["id_to_html"] = {key: tip_html(html) for key, html in data["id_to_html"].items()}
         for ids in shared_entries(doctree) if doctree is not None else []:
@@ -83,10 +81,10 @@ def _page_tips(app, pagename, templatename, context, doctree) -> None:
         for stale in new.parent.glob(f"{Path(pagename).name}.*.js"):  # an earlier digest's script
             if stale != new:
                 stale.unlink()
-        renamed.append(f"_static/{old.relative_to(static).as_posix()}")  # as sphinx-tippy added it
+        gone.add(f"_static/{old.relative_to(static).as_posix()}")  # as sphinx-tippy added it
         lazy.append(new.relative_to(static).as_posix())
     scripts = context.get("script_files", [])
-    gone = {*renamed, *(f"_static/{name}" for name in lazy)}
+    gone |= {f"_static/{name}" for name in lazy}
     scripts[:] = [script for script in scripts if getattr(script, "filename", None) not in gone]
     urls = [context["pathto"](f"_static/{name}", resource=True) for name in lazy]
     app.add_js_file(None, body=f"window.bookPreviewScripts = {json.dumps(urls)};")
