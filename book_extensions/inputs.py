@@ -93,16 +93,12 @@ class Package:
     def __init__(self, root: Path, name: str):
         self.root, self.name = Path(root), name
         self._uses: dict[str, Uses] = {}
-        init = parse(self.path(name).read_text(encoding="utf-8")) if self.path(name) else None
+        #: Each module of the package (``pkg``, ``pkg.data``) and its file.
+        self.files = {".".join(path.relative_to(self.root).with_suffix("").parts).removesuffix(".__init__"): path
+                      for path in sorted((self.root / name).rglob("*.py"))}
+        init = parse(self.files[name].read_text(encoding="utf-8")) if name in self.files else None
         self.exports = next((ast.literal_eval(node.value) for node in (init.body if init else [])
                              if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_EXPORTS"), {})
-
-    def path(self, module: str) -> Path | None:
-        """The file of a module of the package, or None when it is not one."""
-        if module.split(".")[0] != self.name:
-            return None
-        base = self.root.joinpath(*module.split("."))
-        return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
 
     def module_of(self, qualified: str) -> str | None:
         """The longest prefix of a dotted name that is a module of the package, reading
@@ -111,14 +107,14 @@ class Package:
         if parts[0] == self.name and len(parts) > 1 and parts[1] in self.exports:
             parts.insert(1, self.exports[parts[1]])
         return next((".".join(parts[:end]) for end in range(len(parts), 0, -1)
-                     if self.path(".".join(parts[:end]))), None)
+                     if ".".join(parts[:end]) in self.files), None)
 
     def uses(self, tree: ast.Module | None, module: str = "") -> Uses:
         """The modules, datasets and charts one module (or a chapter's cells) uses."""
         if tree is None:  # code the parser cannot read: assume it uses everything
             return Uses({self.name}, {EVERY_DATASET})
         found, names = Uses(), {}  # names: local name -> the dotted name it was imported as
-        here = module if module and self.path(module).name == "__init__.py" else module.rpartition(".")[0]
+        here = module if module and self.files[module].name == "__init__.py" else module.rpartition(".")[0]
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -168,7 +164,7 @@ class Package:
             total.modules.add(module)
             if module not in self._uses:
                 self._uses[module] = Uses()  # an import cycle ends here
-                self._uses[module] = self.uses(parse(self.path(module).read_text(encoding="utf-8")), module)
+                self._uses[module] = self.uses(parse(self.files[module].read_text(encoding="utf-8")), module)
             total.datasets |= self._uses[module].datasets
             todo += [*self._uses[module].modules, module.rpartition(".")[0]]  # a.b runs a/__init__.py
         return total
@@ -230,7 +226,7 @@ class Book:
         trees = [parse(cell.source) for cell in code_cells(text)]
         cells = None if None in trees else ast.Module([node for tree in trees for node in tree.body], [])
         uses = self.package.closure(self.package.uses(cells))
-        paths = [self.package.path(module) for module in sorted(uses.modules)]
+        paths = [self.package.files[module] for module in sorted(uses.modules)]
         prints = {path.relative_to(self.root).as_posix(): digest(path.read_bytes()) for path in paths}
         names = sorted(self.resources) if EVERY_DATASET in uses.datasets else sorted(uses.datasets)
         if EVERY_DATASET in uses.datasets:

@@ -85,9 +85,10 @@ def _page_tips(app, pagename, templatename, context, doctree) -> None:
         lazy.append(new.relative_to(static).as_posix())
     scripts = context.get("script_files", [])
     gone |= {f"_static/{name}" for name in lazy}
-    scripts[:] = [script for script in scripts if getattr(script, "filename", None) not in gone]
-    urls = [context["pathto"](f"_static/{name}", resource=True) for name in lazy]
-    app.add_js_file(None, body=f"window.bookPreviewScripts = {json.dumps(urls)};")
+    if any(getattr(script, "filename", None) in gone for script in scripts):  # a page with previews
+        scripts[:] = [script for script in scripts if getattr(script, "filename", None) not in gone]
+        urls = [context["pathto"](f"_static/{name}", resource=True) for name in lazy]
+        app.add_js_file(None, body=f"window.bookPreviewScripts = {json.dumps(urls)};")
 
 
 def _no_tippy_caches(app, exception) -> None:
