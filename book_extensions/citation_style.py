@@ -51,8 +51,7 @@ def author_year_label(entry) -> str:
 
 class AuthorYearLabels(BaseLabelStyle):
     def format_labels(self, sorted_entries):
-        for entry in sorted_entries:
-            yield author_year_label(entry)
+        return map(author_year_label, sorted_entries)
 
 
 class ByLabel(BaseSortingStyle):

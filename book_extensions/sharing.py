@@ -101,17 +101,13 @@ def root_page(title: str, target: str, favicon: str | None, share: list[tuple[st
 def _site_files(app, exception) -> None:
     if exception is not None or app.builder.name != "html":
         return
-    out = Path(app.outdir)
-    favicon = Path(app.config.html_favicon).name if app.config.html_favicon else None
-    if favicon:
-        # Browsers ask for /favicon.ico whatever the page says; answer with the book's icon.
+    out, favicon = Path(app.outdir), Path(app.config.html_favicon or "").name
+    if favicon:  # browsers ask for /favicon.ico whatever the page says: answer with the book's icon
         shutil.copyfile(out / "_static" / favicon, out / "favicon.ico")
     root = app.builder.get_target_uri(app.config.root_doc)
-    landing = out / root
-    share = share_tags(landing.read_text(encoding="utf-8")) if landing.is_file() else []
-    (out / "index.html").write_text(
-        root_page(app.config.html_title, root, f"_static/{favicon}" if favicon else None, share),
-        encoding="utf-8")
+    share = share_tags((out / root).read_text(encoding="utf-8")) if (out / root).is_file() else []
+    index = root_page(app.config.html_title, root, favicon and f"_static/{favicon}", share)
+    (out / "index.html").write_text(index, encoding="utf-8")
 
 
 def setup(app):
