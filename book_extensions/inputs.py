@@ -114,12 +114,13 @@ class Package:
         if tree is None:  # code the parser cannot read: assume it uses everything
             return Uses({self.name}, {EVERY_DATASET})
         found, names = Uses(), {}  # names: local name -> the dotted name it was imported as
+        # The package a relative import starts from: the module's own when it is one.
         here = module if module and self.files[module].name == "__init__.py" else module.rpartition(".")[0]
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                for alias in node.names:
-                    names[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname \
-                        else alias.name.split(".")[0]
+                for alias in node.names:  # import a.b binds a; import a.b as c binds c to a.b
+                    local = alias.asname or alias.name.split(".")[0]
+                    names[local] = alias.name if alias.asname else local
                     found.modules.add(alias.name)
             elif isinstance(node, ast.ImportFrom):
                 parts = here.split(".")[:len(here.split(".")) - node.level + 1] if node.level else []
