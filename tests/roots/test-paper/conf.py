@@ -1,6 +1,7 @@
 # A two-page book for the PDF edition (book_extensions.paper, with the edition settings it
 # prints), built in process with sphinx-simplepdf's builder by tests/test_paper.py.
-extensions = ["myst_parser", "book_extensions.paper"]
+extensions = ["myst_nb", "book_extensions.paper"]
+nb_execution_mode = "off"
 root_doc = "index"
 html_title = "A small paper edition"
 author = "The editors of a small edition"
