@@ -10,7 +10,7 @@ hooks, tests and remaining workarounds ("The build layer, module by module")."""
 #: and sphinxext-opengraph by sharing).
 MODULES = ("reexecution", "parallel_execution", "run_reports", "citation_style", "reader_fixes",
            "reading_time", "search_ranking", "reader_assets", "chart_pictures", "page_weight",
-           "editions", "previews", "sharing", "pdf_fonts", "paper", "epub", "reproducible")
+           "editions", "previews", "sharing", "paper", "epub", "reproducible")
 
 
 def setup(app):

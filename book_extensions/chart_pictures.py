@@ -10,8 +10,6 @@ narrow screen, and the ``img`` keeps the alt text, the caption and any ``loading
 attribute. Every other builder (EPUB, the PDF, LaTeX) keeps the desktop image alone.
 """
 
-from __future__ import annotations
-
 import hashlib
 import posixpath
 import urllib.parse
@@ -19,15 +17,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: The ``div`` class the content package wraps a phone rendering in.
 PHONE_CLASS = "chart-phone-rendering"
 #: Where the phone rendering is chosen: screens up to this wide (the tables' breakpoint).
 PHONE_MEDIA = "(max-width: 640px)"
-#: Builders that write ``<picture>``; the EPUB and PDF builders are not among them.
-PICTURE_BUILDERS = ("html", "dirhtml")
+#: Builders that write ``<picture>`` (Sphinx's builder tags); the EPUB and PDF builders are not among them.
+PICTURE_BUILDERS = ("builder_html", "builder_dirhtml")
 
 
 class chart_picture(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lowercase)
@@ -77,21 +75,11 @@ class ChartPictures(SphinxTransform):
                 phone_path.write_bytes(data)
             phone = chart_phone(uri=posixpath.join(posixpath.dirname(image["uri"]), phone_path.name))
             picture = chart_picture(label_column=column, label_rows=rows)
-            image.replace_self(picture)
+            # Sphinx keeps the picture for the builders that write one, the image for the others.
+            image.replace_self([addnodes.only("", picture, expr=" or ".join(PICTURE_BUILDERS)),
+                                addnodes.only("", image.deepcopy(), expr=f"not ({' or '.join(PICTURE_BUILDERS)})")])
             picture += [phone, image]
             bundle.remove(html)
-
-
-class KeepDesktopImage(SphinxPostTransform):
-    """Outside HTML pages a chart is its desktop image (for each builder, on writing)."""
-
-    default_priority = 5
-
-    def run(self, **kwargs) -> None:
-        for picture in list(self.document.findall(chart_picture)):
-            if self.app.builder.name in PICTURE_BUILDERS:
-                continue
-            picture.replace_self([child for child in picture.children if not isinstance(child, chart_phone)])
 
 
 def visit_picture(self, node: chart_picture) -> None:
@@ -114,5 +102,4 @@ def setup(app):
     app.add_node(chart_picture, html=(visit_picture, depart_picture))
     app.add_node(chart_phone, html=(visit_phone, None))
     app.add_transform(ChartPictures)
-    app.add_post_transform(KeepDesktopImage)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

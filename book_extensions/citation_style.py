@@ -13,8 +13,6 @@ makes every web address in an entry a link (a note naming the copy read: "Copy r
 repost, https://...").
 """
 
-from __future__ import annotations
-
 import codecs
 import re
 
@@ -31,7 +29,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 STYLE = "author_year_labels"
-_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,;:)]")
+_URL = re.compile(r"(https?://[^\s<>]+[^\s<>.,;:)])")  # one group: re.split keeps the addresses
 
 
 def _plain(text: str) -> str:
@@ -53,8 +51,7 @@ def author_year_label(entry) -> str:
 
 class AuthorYearLabels(BaseLabelStyle):
     def format_labels(self, sorted_entries):
-        for entry in sorted_entries:
-            yield author_year_label(entry)
+        return map(author_year_label, sorted_entries)
 
 
 class ByLabel(BaseSortingStyle):
@@ -82,15 +79,9 @@ class AuthorYearStyle(PlainStyle):
 
 def linked(text: str) -> list[nodes.Node]:
     """``text`` as Text nodes, with every web address in it made a link."""
-    parts, start = [], 0
-    for match in _URL.finditer(text):
-        if match.start() > start:
-            parts.append(nodes.Text(text[start:match.start()]))
-        parts.append(nodes.reference(match.group(), match.group(), refuri=match.group()))
-        start = match.end()
-    if start < len(text):
-        parts.append(nodes.Text(text[start:]))
-    return parts
+    parts = _URL.split(text)  # the addresses at the odd places
+    return [nodes.reference(part, part, refuri=part) if index % 2 else nodes.Text(part)
+            for index, part in enumerate(parts) if part]
 
 
 register_plugin("pybtex.style.labels", "author_year_labels", AuthorYearLabels)
@@ -125,11 +116,10 @@ class CitedIn(SphinxPostTransform):
                 continue
             line = nodes.paragraph("", "Cited in: ", classes=["cited-in"])
             for number, docname in enumerate(pages):
-                line += nodes.Text(", ") if number else nodes.Text("")
-                link = addnodes.pending_xref("", refdomain="std", reftype="doc", refexplicit=True,
+                link = addnodes.pending_xref("", nodes.inline("", self.env.titles[docname].astext()),
+                                             refdomain="std", reftype="doc", refexplicit=True,
                                              reftarget=f"/{docname}", refdoc=self.env.docname)
-                link += nodes.inline("", self.env.titles[docname].astext())
-                line += link
+                line += [nodes.Text(", "), link] if number else [link]
             entry += line
 
 

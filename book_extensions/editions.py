@@ -4,8 +4,6 @@ title of each dated chapter. The settings (``book_*`` in ``_config.yml``; the ed
 says when to change each) are declared here and checked once, when the build starts: a
 mistyped date stops it, naming the setting."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 import shutil
@@ -24,7 +22,9 @@ NO_CONTACT = ("send it to the editors through the book's repository, the source 
 #: The edition's settings and their defaults (``_config.yml``, ``sphinx: config:``).
 SETTINGS = {"book_version": "", "book_date": "", "book_facts_as_of": "", "book_facts_as_of_pages": {},
             "book_dated_pages": [], "book_contact": "", "book_whats_new_page": "",
-            "book_about_page": "", "book_pdf_name": ""}
+            "book_about_page": "", "book_pdf_name": "", "book_epub_name": ""}
+#: Classes of the lines under a page's title (here, and reading_time's): not the page's prose.
+FURNITURE = {"facts-as-of", "book-edition", "reading-time"}
 _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -56,54 +56,46 @@ def facts_as_of(config, docname: str) -> str | None:
     return reader_date(config.book_facts_as_of, setting="book_facts_as_of")
 
 
-def _after_title(doctree: nodes.document, new: nodes.Node) -> bool:
-    """Insert ``new`` right after the page's first title; False when it has none."""
+def after_title(doctree: nodes.document, new: nodes.Node) -> None:
+    """Insert ``new`` right after the page's first title, if it has one."""
     section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None or not section.children or not isinstance(section[0], nodes.title):
-        return False
-    section.insert(1, new)
-    return True
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, new)
 
 
 def _date_lines(app, doctree: nodes.document) -> None:
-    docname = app.env.docname
-    config = app.config
-    as_of = facts_as_of(config, docname)
+    config, as_of = app.config, facts_as_of(app.config, app.env.docname)
     if as_of:
-        line = nodes.paragraph("", "", classes=["facts-as-of"])
-        line += nodes.Text(f"Facts and law as of {as_of}. ")
-        line += _doc_link(app, docname, config.book_whats_new_page, "What's new")
-        _after_title(doctree, line)
-    if docname == config.root_doc:
-        line = nodes.paragraph("", "", classes=["book-edition"])
-        line += nodes.Text(f"Edition of {reader_date(config.book_date)} "
-                           f"(version {config.book_version}). ")
-        line += _doc_link(app, docname, config.book_whats_new_page, "What's new")
-        line += nodes.Text(" · ")
-        line += _doc_link(app, docname, config.book_about_page, "Editors, licence and how to cite")
-        if config.book_pdf_name:
-            line += nodes.Text(" · ")
-            # The PDF edition is written next to the pages by the PDF build (see setup()).
-            line += nodes.reference("", "The whole book as a PDF",
-                                    refuri=config.book_pdf_name, classes=["pdf-edition"])
-        _after_title(doctree, line)
+        after_title(doctree, nodes.paragraph("", f"Facts and law as of {as_of}. ", _doc_link(
+            app, config.book_whats_new_page, "What's new"), classes=["facts-as-of"]))
+    if app.env.docname == config.root_doc:
+        line = nodes.paragraph(
+            "", f"Edition of {reader_date(config.book_date)} (version {config.book_version}). ",
+            _doc_link(app, config.book_whats_new_page, "What's new"), nodes.Text(" · "),
+            _doc_link(app, config.book_about_page, "Editors, licence and how to cite"), classes=["book-edition"])
+        # The PDF and EPUB editions are written next to the web pages by their builds (publish()),
+        # so only the web pages link to them: Sphinx keeps an ``only`` node for the HTML builder.
+        for name, text, kind in ((config.book_pdf_name, "The whole book as a PDF", "pdf-edition"),
+                                 (config.book_epub_name, "The whole book as an EPUB e-book", "epub-edition")):
+            if name:
+                line += addnodes.only("", nodes.Text(" · "), nodes.reference("", text, refuri=name, classes=[kind]),
+                                      expr="builder_html")
+        after_title(doctree, line)
 
 
-def _doc_link(app, fromdoc: str, target: str, text: str) -> nodes.Node:
+def _doc_link(app, target: str, text: str) -> nodes.Node:
     """A cross-reference to another page, resolved when each builder writes (so the
     same doctree links right in the web pages and in the single-file PDF); plain text
     when the page is not in the book (e.g. a test's cut-down copy)."""
-    if not target or target not in app.env.found_docs or target == fromdoc:
+    if not target or target not in app.env.found_docs or target == app.env.docname:
         return nodes.Text("")
-    xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{target}",
-                                 refexplicit=True, refwarn=True, refdoc=fromdoc)
-    xref += nodes.inline("", text)
-    return xref
+    return addnodes.pending_xref("", nodes.inline("", text), refdomain="std", reftype="doc", reftarget=f"/{target}",
+                                 refexplicit=True, refwarn=True, refdoc=app.env.docname)
 
 
 def _settings(app, config) -> None:
     """Every date checked once; the settings as MyST substitutions, so pages quote them
-    instead of repeating them."""
+    instead of repeating them (and the PDF's covers print them: :mod:`book_extensions.paper`)."""
     for docname, value in (config.book_facts_as_of_pages or {}).items():
         reader_date(value, setting=f"book_facts_as_of_pages[{docname!r}]")
     substitutions = dict(config.myst_substitutions or {})

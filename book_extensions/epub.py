@@ -1,12 +1,10 @@
 """The EPUB edition (Sphinx's ``epub`` builder, checked by epubcheck): its metadata from the
 book's own settings (``title``, ``author``, ``language``, ``book_version``,
 ``book_epub_name``; its date through ``SOURCE_DATE_EPOCH``, see
-:mod:`book_extensions.reproducible`), its link on the landing page, no scripts (code the
-web pages hide behind a toggle is printed open), and the file published next to the
-web pages.
+:mod:`book_extensions.reproducible`), no scripts (code the web pages hide behind a toggle
+is printed open), and the file published next to the web pages, where the landing page
+links to it (:mod:`book_extensions.editions`).
 """
-
-from __future__ import annotations
 
 import uuid
 from pathlib import Path
@@ -19,8 +17,6 @@ from .editions import publish
 from .reproducible import normalise_zip
 
 VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
-#: Links to the other editions' files; only the web pages sit next to those files.
-EDITION_LINKS = ("pdf-edition", "epub-edition")
 #: The licence line of the PDF's title page, for the e-book's rights statement.
 LICENCE = "Text, figures and data: CC BY 4.0; code: MIT."
 NOT_PACKED_STYLES = ("_static/mystnb.",)
@@ -43,9 +39,7 @@ def epub_metadata(config) -> dict:
         "release": config.book_version,
         "epub_basename": basename,
         "epub_title": title,
-        "epub_author": config.author,
-        "epub_contributor": config.author,
-        "epub_publisher": config.author,
+        "epub_contributor": config.author,  # Sphinx's epub_author and epub_publisher are the author already
         "epub_language": config.language or "en",
         "epub_copyright": f"{config.copyright} {config.author}. {LICENCE}",
         "epub_description": f"{title}, version {config.book_version}.",
@@ -65,42 +59,20 @@ def _epub_settings(app, config) -> None:
             setattr(config, key, value)
 
 
-def _epub_link(app, doctree) -> None:
-    """On the landing page, "The whole book as an EPUB" right after the PDF link."""
-    if app.env.docname != app.config.root_doc or not app.config.book_epub_name:
+def _for_the_e_book(app, doctree, docname) -> None:
+    """In the EPUB: hidden code printed open, without the toggle; no script that sphinx-thebe
+    puts in the page; and the landing page's tables of contents shown (they are hidden on
+    the web, where the sidebar lists the chapters, and Sphinx builds the e-book's own table
+    of contents from them as the page is written)."""
+    if app.builder.name != "epub":
         return
-    for line in doctree.findall(nodes.paragraph):
-        if "book-edition" in line["classes"]:
-            line += nodes.Text(" · ")
-            line += nodes.reference("", "The whole book as an EPUB e-book",
-                                    refuri=app.config.book_epub_name, classes=["epub-edition"])
-            return
-
-
-def _only_what_the_edition_holds(app, doctree, docname) -> None:
-    """In the PDF and the EPUB: no links to the edition files that sit next to the web
-    pages only. In the EPUB: hidden code printed open, without the toggle; no script that
-    sphinx-thebe puts in the page; and the landing page's tables of contents shown (they
-    are hidden on the web, where the sidebar lists the chapters, and Sphinx builds the
-    e-book's own table of contents from them as the page is written)."""
-    if app.builder.name == "html":
-        return
-    for link in list(doctree.findall(nodes.reference)):
-        if set(EDITION_LINKS) & set(link["classes"]):
-            # By position: docutils Text nodes are strings, equal to any other " · ".
-            parent = link.parent
-            index = parent.index(link)
-            del parent[index]
-            if index and isinstance(parent[index - 1], nodes.Text) and parent[index - 1] == " · ":
-                del parent[index - 1]
-    if app.builder.name == "epub":
-        for toggle in list(doctree.findall(HideCodeCellNode)):
-            toggle.replace_self(toggle.children)
-        for raw in list(doctree.findall(nodes.raw)):
-            if "html" in raw.get("format", "").split() and raw.astext().lstrip().startswith("<script"):
-                raw.parent.remove(raw)
-        for toctree in doctree.findall(addnodes.toctree):
-            toctree["hidden"] = False
+    for toggle in list(doctree.findall(HideCodeCellNode)):
+        toggle.replace_self(toggle.children)
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and raw.astext().lstrip().startswith("<script"):
+            raw.parent.remove(raw)
+    for toctree in doctree.findall(addnodes.toctree):
+        toctree["hidden"] = False
 
 
 def _epub_page(app, pagename, templatename, context, doctree) -> None:
@@ -116,19 +88,15 @@ def _epub_page(app, pagename, templatename, context, doctree) -> None:
 
 def _publish_epub(app, exception) -> None:
     """Fix the archive's dates, then put the EPUB next to the web pages."""
-    if exception is not None or app.builder.name != "epub":
-        return
-    epub = Path(app.outdir) / app.config.book_epub_name
-    if epub.is_file():
-        normalise_zip(epub)
-        publish(app, epub.name)
+    if exception is None and app.builder.name == "epub":
+        normalise_zip(Path(app.outdir) / app.config.book_epub_name)
+        publish(app, app.config.book_epub_name)
 
 
 def setup(app):
-    app.add_config_value("book_epub_name", "", "env", types=[str])
+    app.setup_extension("book_extensions.editions")  # declares book_epub_name, links the file
     app.connect("config-inited", _epub_settings)
-    app.connect("doctree-read", _epub_link, priority=600)  # after editions' edition line
-    app.connect("doctree-resolved", _only_what_the_edition_holds, priority=600)  # after sphinx-thebe
+    app.connect("doctree-resolved", _for_the_e_book, priority=600)  # after sphinx-thebe
     app.connect("html-page-context", _epub_page, priority=990)
     app.connect("build-finished", _publish_epub)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

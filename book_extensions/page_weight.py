@@ -14,30 +14,21 @@ measure it with ``scripts/lighthouse.py``).
   (:data:`ICONS` and the theme's own ``--pst-icon-*`` icons), ``_static/book-icons.woff2``,
   declared at the end of ``book-theme.css``; the theme's 1.5 MB icon script is neither
   loaded (the same template) nor shipped.
-- **Previews load on demand.** Popper, tippy.js and the page's tips (sphinx-tippy's
-  per-page script) are not in the page; ``static/book-previews.js`` loads them the first
-  time a reader points at, focuses or taps a link in the article.
-- **Glossary entries with several terms** ("CDN", "content delivery network"): every term
-  previews the whole entry (sphinx-tippy gives the definition to the entry's last term only).
-- **Scripts do not hold up the first paint**: script files run deferred, in their order,
-  after the page is parsed (all but ``documentation_options.js``, which the inline settings
-  after it need; the search page keeps its own order). The search index loads on the
-  search page only (``page_weight_templates/layout.html``).
+- **The search index** loads on the search page only (``page_weight_templates/layout.html``).
+
+Two more parts of the budget live with the files they concern: the previews' scripts load
+on demand (:mod:`book_extensions.previews`), and each page's scripts run deferred and leave
+out what the page does not use (:mod:`book_extensions.reader_assets`).
 """
 
-from __future__ import annotations
-
 import hashlib
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pydata_sphinx_theme
 import tinycss2
-from docutils import nodes
 from fontTools import subset
-from sphinx import addnodes
 
 TEMPLATES = Path(__file__).resolve().parent / "page_weight_templates"
 THEME_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
@@ -53,8 +44,6 @@ ICONS = ("angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", 
 #: The theme's files that the book's pages no longer load, left out of the site.
 UNUSED = ("scripts/fontawesome.js", "scripts/fontawesome.js.map", "scripts/fontawesome.js.LICENSE.txt",
           "styles/pydata-sphinx-theme.css", "styles/pydata-sphinx-theme.css.map")
-#: Runs before the inline settings that follow it (``DOCUMENTATION_OPTIONS.pagename = ...``).
-BLOCKING = {"_static/documentation_options.js"}
 ICON_FACE = """
 /* The book's icons: a subset of the solid face above (book_extensions/page_weight.py). */
 @font-face{font-display:block;font-family:"Font Awesome 6 Free";font-style:normal;font-weight:900;
@@ -183,9 +172,7 @@ def icon_codepoints(css: str, icons=ICONS) -> set[int]:
 
 def write_icon_font(target: Path, codepoints: set[int], source: Path = THEME_FONT) -> None:
     """The theme's solid icon font cut down to ``codepoints``, as WOFF2, at ``target``."""
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = []
+    options = subset.Options(flavor="woff2", layout_features=[])
     font = subset.load_font(str(source), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)
@@ -215,86 +202,6 @@ def _finish(app, exception) -> None:
     made.write_text(inputs)
 
 
-# --------------------------------------------------------------------------- previews
-
-
-def shared_entries(doctree) -> list[list[str]]:
-    """The ids of the terms of each glossary entry that has more than one term."""
-    entries = []
-    for glossary in doctree.findall(addnodes.glossary):
-        for item in glossary.findall(nodes.definition_list_item):
-            ids = [term["ids"][0] for term in item.findall(nodes.term) if term["ids"]]
-            if len(ids) > 1:
-                entries.append(ids)
-    return entries
-
-
-def _whole_glossary_entries(app, pagename, templatename, context, doctree) -> None:
-    """Every term of an entry previews the entry: all its terms, then its definition.
-    sphinx-tippy (priority 450) gives each term its ``<dt>`` plus the ``<dd>`` that follows
-    it, so only an entry's last term had the definition; the entry is their sum."""
-    tips = getattr(app.env, "tippy_data", {}).get("pages", {}).get(pagename, {}).get("id_to_html")
-    if doctree is None or not tips:
-        return
-    for ids in shared_entries(doctree):
-        if all(term in tips for term in ids):
-            whole = "".join(tips[term] for term in ids)
-            for term in ids:
-                tips[term] = whole
-
-
-def _lazy_previews(app, pagename, templatename, context, doctree) -> None:
-    """The previews' scripts (Popper, tippy.js, the page's tips) leave the page; their
-    addresses go to ``book-previews.js``, which loads them when a reader first needs one."""
-    vendored = {f"_static/{name}" for name in app.config.tippy_js}
-    scripts = context.get("script_files", [])
-    lazy = [script for script in scripts if (name := getattr(script, "filename", None) or "")
-            and (name in vendored or name.startswith("_static/tippy/"))]
-    if not lazy:
-        return
-    scripts[:] = [script for script in scripts if script not in lazy]
-    urls = [context["pathto"](script.filename, resource=True) for script in lazy]
-    app.add_js_file(None, body=f"window.bookPreviewScripts = {json.dumps(urls)};")
-
-
-# --------------------------------------------------------------------------- scripts
-
-
-def uses_sphinx_design(doctree) -> bool:
-    """Whether the page holds sphinx-design's cards, grids, tabs or badges."""
-    return doctree is not None and any(
-        name.startswith("sd-") for node in doctree.findall(nodes.Element)
-        for name in node.get("classes", []))
-
-
-def _unused_files(app, pagename, templatename, context, doctree) -> None:
-    """Stylesheets and scripts a page does not use leave it: sphinx-design's where the page
-    has none of its components, sphinx-thebe's (no live code cells: launch_buttons.thebe
-    is off)."""
-    unused = set()
-    if not uses_sphinx_design(doctree):
-        unused |= {"_static/sphinx-design.min.css", "_static/design-tabs.js"}
-    launch = (app.config.html_theme_options or {}).get("launch_buttons") or {}
-    if not launch.get("thebe"):
-        unused |= {"_static/sphinx-thebe.css", "_static/sphinx-thebe.js"}
-    for key in ("css_files", "script_files"):
-        if key in context:
-            context[key][:] = [asset for asset in context[key]
-                               if getattr(asset, "filename", None) not in unused]
-
-
-def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
-    """Script files run after the page is parsed, in their order (``defer``)."""
-    if pagename == "search":
-        return
-    scripts = context.get("script_files", [])
-    for index, script in enumerate(scripts):
-        name, attributes = getattr(script, "filename", None), getattr(script, "attributes", None)
-        if name and attributes is not None and name not in BLOCKING \
-                and not {"defer", "async"} & attributes.keys():
-            scripts[index] = type(script)(name, priority=script.priority, **attributes, defer="defer")
-
-
 def _templates(app, config) -> None:
     # First on the template path (absolute; reproducible makes it relative to the book).
     config.templates_path = [str(TEMPLATES), *config.templates_path]
@@ -302,9 +209,5 @@ def _templates(app, config) -> None:
 
 def setup(app):
     app.connect("config-inited", _templates)
-    app.connect("html-page-context", _whole_glossary_entries, priority=455)  # after sphinx-tippy
-    app.connect("html-page-context", _lazy_previews, priority=480)  # after reproducible's names
-    app.connect("html-page-context", _unused_files, priority=840)
-    app.connect("html-page-context", _deferred_scripts, priority=850)
     app.connect("build-finished", _finish)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

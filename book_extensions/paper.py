@@ -4,22 +4,29 @@ clock, no links into the build folder (the table of contents heading and downloa
 kept as text), tables set for paper (``paper_static/book-paper.css``; tables of
 :data:`WIDE_TABLE` columns or more marked ``wide-table``), and the file published next to
 the web pages.
-"""
 
-from __future__ import annotations
+Its own fonts: ``paper_static/book-pdf-fonts.css`` names each font file, and the build stops,
+naming the Debian package, when a file it names is missing. Without the check WeasyPrint
+would quietly fall back on whatever fonts a machine has, or print empty boxes, and the PDF
+would differ from one machine to the next. Both sheets are added to the PDF build only.
+"""
 
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+import tinycss2
 from docutils import nodes
 from sphinx import addnodes
 
-from .editions import publish, reader_date
+from .editions import publish
 
 STATIC = Path(__file__).resolve().parent / "paper_static"
 TEMPLATES = Path(__file__).resolve().parent / "paper_templates"
 COVERS = Path(__file__).resolve().parent / "pdf_templates"  # the title page and back cover
 STYLESHEET = "book-paper.css"
+FONTS = STATIC / "book-pdf-fonts.css"
+PACKAGES = Path(__file__).resolve().parents[1] / "scripts" / "debian-packages.txt"
 #: WeasyPrint's own name for PDF/UA-1 (tags on, PDF 1.7, title in the XMP metadata).
 PDF_VARIANT = ["--pdf-variant", "pdf/ua-1"]
 WIDE_TABLE = 6  # columns
@@ -33,21 +40,38 @@ def _pdf_settings(app, config) -> None:
     config.templates_path = [*config.templates_path, str(COVERS), str(TEMPLATES)]
     config.simplepdf_sidebars = {"**": ["paper-toc.html"]}
     config.simplepdf_file_name = config.book_pdf_name
-    config.html_context = {  # what the covers print
-        **(config.html_context or {}),
-        "book_title": config.html_title,
-        "book_editors": config.author,
-        "book_version": config.book_version,
-        "book_date": reader_date(config.book_date),
-        "book_facts_as_of": reader_date(config.book_facts_as_of, setting="book_facts_as_of"),
-        "book_site": config.html_baseurl,
-    }
+    shown = {name: config.myst_substitutions[name] for name in ("book_version", "book_date", "book_facts_as_of",
+                                                                 "book_site")}  # as editions reads them
+    config.html_context = {**(config.html_context or {}), **shown,  # what the covers print
+                           "book_title": config.html_title, "book_editors": config.author}
+
+
+def font_files(css: str) -> list[Path]:
+    """The local files that the ``@font-face`` rules of ``css`` load, in order."""
+    files = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if getattr(rule, "lower_at_keyword", None) != "font-face":
+            continue
+        for token in rule.content or []:
+            url = token.value if token.type == "url" else \
+                token.arguments[0].value if token.type == "function" and token.lower_name == "url" else None
+            if url and urlparse(url).scheme == "file":
+                files.append(Path(unquote(urlparse(url).path)))
+    return files
 
 
 def _paper_styles(app) -> None:
-    if app.builder.name == "simplepdf":
-        app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
-        app.add_css_file(STYLESHEET)
+    if app.builder.name != "simplepdf":
+        return
+    missing = [path for path in font_files(FONTS.read_text(encoding="utf-8")) if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"the PDF edition's font {missing[0]} is missing; install the book's Debian packages "
+            f"with `bash scripts/system-packages.sh build` (listed in {PACKAGES.name})")
+    # paper_static/ is the PDF's own folder: the site and the EPUB never copy these sheets.
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+    app.add_css_file(FONTS.name)
+    app.add_css_file(STYLESHEET)
 
 
 def pdf_metatags(book_date: str, editors: str) -> str:

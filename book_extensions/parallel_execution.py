@@ -9,8 +9,6 @@ myst-nb runs it again alone and the build stops naming chapter and cell.
 "Chapters run side by side".
 """
 
-from __future__ import annotations
-
 import os
 
 from sphinx.errors import ConfigError

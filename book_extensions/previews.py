@@ -1,14 +1,15 @@
-"""Hover and focus previews (sphinx-tippy) served from the book's own files, and sphinx-tippy's
-per-page tips made valid and reproducible. The editing guide lists what here waits for
-sphinx-tippy ("Workarounds, and when they can go")."""
-
-from __future__ import annotations
+"""Hover and focus previews (sphinx-tippy) served from the book's own files and loaded only
+when a reader first needs one, with sphinx-tippy's per-page tips made valid, whole and
+reproducible. The editing guide lists what here waits for sphinx-tippy ("Workarounds, and
+when they can go")."""
 
 import hashlib
 import json
 from pathlib import Path
 
 from bs4 import BeautifulSoup  # what sphinx-tippy itself reads the page with
+from docutils import nodes
+from sphinx import addnodes
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -34,8 +35,8 @@ def tip_html(html: str) -> str:
     for anchor in soup.select("a.headerlink"):
         anchor.decompose()
     for tag in soup.find_all(True):
-        for name in [name for name in tag.attrs if name in ("id", "role") or name.startswith("aria-")]:
-            del tag[name]
+        tag.attrs = {name: value for name, value in tag.attrs.items()
+                     if name not in ("id", "role") and not name.startswith("aria-")}
     return str(soup)
 
 
@@ -46,28 +47,48 @@ def tips_digest(refs: list, tips: dict) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
+def shared_entries(doctree) -> list[list[str]]:
+    """The ids of the terms of each glossary entry that has more than one term."""
+    glossaries = doctree.findall(addnodes.glossary)
+    items = (item for glossary in glossaries for item in glossary.findall(nodes.definition_list_item))
+    entries = [[term["ids"][0] for term in item.findall(nodes.term) if term["ids"]] for item in items]
+    return [ids for ids in entries if len(ids) > 1]
+
+
 def _page_tips(app, pagename, templatename, context, doctree) -> None:
-    """After sphinx-tippy has collected a page's tips (its priority 450): each tip cleaned,
-    the tips in a fixed order (sphinx-tippy lists a Python ``set``), and the page's script
-    named by a digest of what it holds instead of a random UUID, so that two builds of
-    the same sources write the same files."""
+    """After sphinx-tippy has collected a page's tips (its priority 450):
+
+    - each tip cleaned (:func:`tip_html`); every term of a glossary entry with several terms
+      ("CDN", "content delivery network") previews the whole entry, where sphinx-tippy gives
+      the definition to the entry's last term only;
+    - the tips in a fixed order (sphinx-tippy lists a Python ``set``), and the page's script
+      named by a digest of what it holds instead of a random UUID, so that two builds of the
+      same sources write the same files;
+    - the previews' scripts (Popper, tippy.js, the page's tips) out of the page: their
+      addresses go to ``book-previews.js``, which loads them the first time a reader points
+      at, focuses or taps a link in the article.
+    """
     data = getattr(app.env, "tippy_data", {}).get("pages", {}).get(pagename)
-    if data is None:
-        return
-    data["id_to_html"] = {key: tip_html(html) for key, html in data["id_to_html"].items()}
-    data["refs_in_page"] = sorted(data["refs_in_page"], key=lambda ref: (ref[0] or "", ref[1] or ""))
-    static, old = Path(app.outdir, "_static"), data["js_path"]
-    new = old.with_name(f"{Path(pagename).name}.{tips_digest(data['refs_in_page'], data['id_to_html'])}.js")
-    if new == old:
-        return
-    data["js_path"] = new
-    # The page's scripts are the builder's list, which add_js_file appends to.
+    static, lazy, gone = Path(app.outdir, "_static"), [*app.config.tippy_js], set()
+    if data is not None:
+        tips = data["id_to_html"] = {key: tip_html(html) for key, html in data["id_to_html"].items()}
+        for ids in shared_entries(doctree) if doctree is not None else []:
+            if all(term in tips for term in ids):
+                tips.update(dict.fromkeys(ids, "".join(tips[term] for term in ids)))
+        data["refs_in_page"] = sorted(data["refs_in_page"], key=lambda ref: (ref[0] or "", ref[1] or ""))
+        old = data["js_path"]
+        data["js_path"] = new = old.with_name(f"{Path(pagename).name}.{tips_digest(data['refs_in_page'], tips)}.js")
+        for stale in new.parent.glob(f"{Path(pagename).name}.*.js"):  # an earlier digest's script
+            if stale != new:
+                stale.unlink()
+        gone.add(f"_static/{old.relative_to(static).as_posix()}")  # as sphinx-tippy added it
+        lazy.append(new.relative_to(static).as_posix())
     scripts = context.get("script_files", [])
-    scripts[:] = [s for s in scripts if getattr(s, "filename", None) != f"_static/{old.relative_to(static).as_posix()}"]
-    app.add_js_file(new.relative_to(static).as_posix(), loading_method="defer")
-    for stale in new.parent.glob(f"{Path(pagename).name}.*.js"):  # an earlier digest's script
-        if stale != new:
-            stale.unlink()
+    gone |= {f"_static/{name}" for name in lazy}
+    if any(getattr(script, "filename", None) in gone for script in scripts):  # a page with previews
+        scripts[:] = [script for script in scripts if getattr(script, "filename", None) not in gone]
+        urls = [context["pathto"](f"_static/{name}", resource=True) for name in lazy]
+        app.add_js_file(None, body=f"window.bookPreviewScripts = {json.dumps(urls)};")
 
 
 def _no_tippy_caches(app, exception) -> None:

@@ -18,17 +18,11 @@ failure that the browser tests (``tests/test_browser.py``) found on a fresh site
    theme's search field and colour-mode button have the same fault; they are fixed by
    the templates in ``book_extensions/templates/``, which this extension puts
    first on the template path.
-3. **Drawers that stay open.** On a phone the theme's contents drawers stayed over the
-   page after a reader tapped a section in them; ``static/reader-nav.js``, added to every
-   page, closes a drawer when a link in it is tapped (the header's sizes and the controls
-   hidden on phones are in ``static/reader.css``).
-4. **Scripts added twice.** sphinx-thebe and sphinx-togglebutton add inline scripts
-   (``const THEBE_JS_URL = ...``) once more when Sphinx re-registers assets, and the
-   second ``const`` throws "Identifier has already been declared" on every page. Each
-   script is kept once, the first time it appears.
-"""
 
-from __future__ import annotations
+Two more repairs are files a page loads (:mod:`book_extensions.reader_assets`):
+``static/reader-nav.js`` closes a phone's contents drawer when a link in it is tapped, and
+scripts that sphinx-thebe and sphinx-togglebutton add twice are kept once.
+"""
 
 from html import escape
 from pathlib import Path
@@ -38,8 +32,6 @@ from docutils.writers.html5_polyglot import HTMLTranslator
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATIC = Path(__file__).resolve().parent / "static"
-NAV_SCRIPT = "reader-nav.js"
 
 
 def visit_citation(self, node) -> None:
@@ -62,35 +54,9 @@ def visit_hidden_cell(self, node) -> None:
                      "</summary>\n")
 
 
-def unique_scripts(scripts) -> list:
-    """``scripts`` (Sphinx's ``_JavaScript`` assets) without repeats, first one kept.
-
-    Two assets are the same script when they load the same file, or carry the same
-    inline body, with the same attributes (Sphinx itself sees ``None`` and ``""`` as two
-    different file names, which is how the repeats slip through).
-    """
-    seen, kept = set(), []
-    for script in scripts:
-        attributes = getattr(script, "attributes", {}) or {}
-        key = (getattr(script, "filename", script) or "",
-               tuple(sorted((k, str(v)) for k, v in attributes.items())))
-        if key not in seen:
-            seen.add(key)
-            kept.append(script)
-    return kept
-
-
 def _config_inited(app, config) -> None:
     # Absolute paths are kept as they are by Sphinx's template loader.
     config.templates_path = [str(TEMPLATES), *config.templates_path]
-    if str(STATIC) not in config.html_static_path:
-        config.html_static_path = [*config.html_static_path, str(STATIC)]
-    app.add_js_file(NAV_SCRIPT, loading_method="defer")
-
-
-def _page_context(app, pagename, templatename, context, doctree) -> None:
-    if "script_files" in context:
-        context["script_files"] = unique_scripts(context["script_files"])
 
 
 def setup(app):
@@ -99,5 +65,4 @@ def setup(app):
     app.setup_extension("myst_nb")  # its hidden-cell node, whose visitor is replaced here
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
     app.connect("config-inited", _config_inited)
-    app.connect("html-page-context", _page_context, priority=900)  # after the other extensions
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,12 +5,12 @@ citations, at a steady reading speed. Counted at every read of the page, so the 
 follows the text and is never typed.
 """
 
-from __future__ import annotations
-
 import re
 
 from docutils import nodes
 from sphinx import addnodes
+
+from .editions import after_title
 
 #: Words a minute of attentive reading of explanatory prose.
 WORDS_PER_MINUTE = 230
@@ -27,8 +27,6 @@ def count_words(text: str) -> int:
 
 def reading_minutes(words: int, per_minute: int = WORDS_PER_MINUTE) -> int:
     """Whole minutes to read ``words`` words, rounded to the nearest, and at least one."""
-    if words < 0:
-        raise ValueError(f"a page cannot have {words} words")
     return max(1, int(words / per_minute + 0.5))
 
 
@@ -68,14 +66,8 @@ def _has_key_points(doctree: nodes.document) -> bool:
 
 
 def _add_reading_time(app, doctree: nodes.document) -> None:
-    if not _has_key_points(doctree):
-        return
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None or not isinstance(section[0], nodes.title):
-        return
-    line = nodes.paragraph("", reading_time_label(prose_words(doctree)),
-                           classes=["reading-time"])
-    section.insert(1, line)
+    if _has_key_points(doctree):
+        after_title(doctree, nodes.paragraph("", reading_time_label(prose_words(doctree)), classes=["reading-time"]))
 
 
 def setup(app):

@@ -9,8 +9,6 @@ returns it as outdated, so myst-nb runs it. The editing guide follows one data f
 through this ("How a data edit reaches a chapter, in the code").
 """
 
-from __future__ import annotations
-
 import json
 import os
 from pathlib import Path
@@ -56,16 +54,14 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
     now, outdated, drawers = {}, [], {}
     for docname, path in chapters_with_code(env, env.found_docs - set(removed)).items():
         uri = str(path)
-        inputs, charts = book.chapter(path.read_text(encoding="utf-8"))
-        now[uri] = inputs
+        now[uri], charts = book.chapter(path.read_text(encoding="utf-8"))
         for chart in charts:
             drawers.setdefault(chart, []).append(docname)
-        missing = [f"figures/{chart}.svg" for chart in charts
-                   if not (Path(app.srcdir) / "figures" / f"{chart}.svg").is_file()]
-        if kept.get(uri) == inputs and not missing:
+        why = [f"{name} changed" for name, value in now[uri].items() if kept.get(uri, {}).get(name) != value]
+        why += [f"its chart figures/{chart}.svg is missing" for chart in charts
+                if not (Path(app.srcdir) / "figures" / f"{chart}.svg").is_file()]
+        if not why and kept.get(uri) == now[uri]:
             continue
-        why = [name for name, value in inputs.items() if kept.get(uri, {}).get(name) != value]
-        why = [f"{name} changed" for name in why] + [f"its chart {name} is missing" for name in missing]
         for pk in runs.get(uri, []):
             try:
                 cache.remove_cache(pk)
@@ -80,7 +76,6 @@ def stale_chapters(app, env, added, changed, removed) -> list[str]:
         if len(docnames) > 1:  # they would overwrite each other's copy on every build
             logger.warning(f"figures/{chart}.svg is written by {' and '.join(docnames)}: give each "
                            "chart its own name in publish()", location=docnames[-1])
-    store.parent.mkdir(parents=True, exist_ok=True)
     # Written whole, then renamed: a build reading it meanwhile (the PDF and EPUB editions
     # may be built at once) never sees half a file.
     partial = store.with_name(f"{store.name}.{os.getpid()}")

@@ -15,8 +15,6 @@ previews' scripts are named and ordered by :mod:`book_extensions.previews`):
 :func:`tree_digests` is what the tests and ``scripts/benchmark.py`` compare.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import os
@@ -41,13 +39,9 @@ def _relative_paths(app, config) -> None:
     relative to the book's folder anyway). Runs after every extension has added its own."""
     root = Path(app.confdir).resolve()
     for name in ("html_static_path", "templates_path"):
-        paths = []
-        for entry in getattr(config, name):
-            path = Path(entry)
-            if path.is_absolute() and path.resolve().is_relative_to(root):
-                entry = path.resolve().relative_to(root).as_posix()
-            paths.append(entry)
-        setattr(config, name, paths)
+        paths = [(Path(entry).resolve(), entry) for entry in getattr(config, name)]
+        setattr(config, name, [path.relative_to(root).as_posix() if Path(entry).is_absolute()
+                               and path.is_relative_to(root) else entry for path, entry in paths])
 
 
 def _build_date(app, config) -> None:

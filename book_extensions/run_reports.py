@@ -8,8 +8,6 @@
   each; a file that appeared, changed or went is named in a warning on the chapter.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from sphinx.util import logging
@@ -23,16 +21,14 @@ SEPARATOR = "\n" + "-" * 18 + "\n"  # around the cell's source in nbclient's mes
 
 
 def sources(root: Path, package: str) -> dict[str, tuple[int, int]]:
-    """Each watched file's (modification time, size)."""
+    """Each watched file's (modification time, size): the top folder's files, and those of
+    the watched folders (hidden files and ``__pycache__`` left out)."""
+    paths = [path for folder in (*WATCHED, package) for path in (root / folder).rglob("*")] + list(root.iterdir())
     found = {}
-    for folder in (*WATCHED, package):
-        for path in (root / folder).rglob("*"):
-            parts = path.relative_to(root).parts
-            if path.is_file() and "__pycache__" not in parts and not any(p.startswith(".") for p in parts):
-                found[path.relative_to(root).as_posix()] = (path.stat().st_mtime_ns, path.stat().st_size)
-    for path in root.iterdir():
-        if path.is_file():
-            found[path.name] = (path.stat().st_mtime_ns, path.stat().st_size)
+    for path in paths:
+        parts = path.relative_to(root).parts
+        if path.is_file() and (len(parts) == 1 or not any(p.startswith(".") or p == "__pycache__" for p in parts)):
+            found["/".join(parts)] = (path.stat().st_mtime_ns, path.stat().st_size)
     return found
 
 
@@ -42,31 +38,24 @@ class Reports:
     def __init__(self):
         self.before: dict[str, tuple[int, int]] = {}
 
-    def start(self, app, env, docnames) -> None:
-        self.before = sources(Path(app.srcdir), app.config.book_content_package)
-
     def check(self, app, docnames: list[str]) -> None:
-        """Warn about every watched file that changed since the last check."""
+        """Warn about every watched file that changed since the last check (the first:
+        before any chapter ran)."""
         now = sources(Path(app.srcdir), app.config.book_content_package)
         written = sorted(name for name in set(now) | set(self.before) if now.get(name) != self.before.get(name))
-        self.before = now
-        ran = " and ".join(f"{d}.md" for d in docnames) + (" (side by side)" if len(docnames) > 1 else "")
-        for name in written:
-            logger.warning(f"{ran} wrote {name} while it ran; the build may only write charts into "
-                           "figures/ (through publish()) and files under _build/", location=docnames[0])
-
-    def after_read(self, app, doctree) -> None:
-        self.check(app, [app.env.docname])
+        self.before, ran = now, " and ".join(f"{d}.md" for d in docnames)
+        for name in written if docnames else []:
+            logger.warning(f"{ran}{' (side by side)' if len(docnames) > 1 else ''} wrote {name} while it ran; the "
+                           "build may only write charts into figures/ (through publish()) and files under _build/",
+                           location=docnames[0])
 
     def stopped(self, app, exception) -> None:
         cause = exception
         while cause is not None and not hasattr(cause, "ename"):  # nbclient's CellExecutionError
             cause = cause.__cause__ or cause.__context__
-        path = Path(str(exception)) if exception is not None else None
-        if cause is None or not path.is_file():
-            return
-        chapter = path.relative_to(Path(app.srcdir).absolute()).as_posix()
-        logger.error(f"The build stopped: {chapter}, {failed_cell(path, cause)}")
+        if cause is not None and Path(str(exception)).is_file():
+            chapter = Path(str(exception)).relative_to(Path(app.srcdir).absolute()).as_posix()
+            logger.error(f"The build stopped: {chapter}, {failed_cell(Path(str(exception)), cause)}")
 
 
 def failed_cell(path: Path, error) -> str:
@@ -85,9 +74,9 @@ def setup(app):
     app.setup_extension("book_extensions.reexecution")  # declares book_content_package
     reports = Reports()
     app.add_event("book-chapters-ran")  # (app, docnames): emitted by parallel_execution
-    app.connect("env-before-read-docs", reports.start)
+    app.connect("env-before-read-docs", lambda app, env, docnames: reports.check(app, []))
     app.connect("book-chapters-ran", reports.check)
-    app.connect("doctree-read", reports.after_read)
+    app.connect("doctree-read", lambda app, doctree: reports.check(app, [app.env.docname]))
     app.connect("build-finished", reports.stopped)
     # Not with -j: each reading process would check the same files.
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -27,8 +27,6 @@ ties with the chapter about Steadfast, and ties are broken alphabetically. So:
   at the start of a word ("^tent" is not inside "^intent").
 """
 
-from __future__ import annotations
-
 import functools
 import json
 from collections import Counter
@@ -39,13 +37,13 @@ from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.search.en import SearchEnglish
 
+from .editions import FURNITURE  # the lines under a page's title: every chapter would match "facts"
+
 FILENAME = "search-counts.js"
 SCORER = Path(__file__).resolve().parent / "static" / "search-scorer.js"
+LANGUAGE = SCORER.with_name("search-language.js")  # the search page's stemmer and splitter
 # Classes of containers whose text is not the page's prose (myst-nb code cells).
 NOT_PROSE_CLASSES = {"cell", "cell_input", "cell_output"}
-# Classes of the page's furniture (editions: the edition and "facts and law as of" lines),
-# which is neither searched nor counted: every chapter would match "facts" and "law".
-FURNITURE_CLASSES = {"facts-as-of", "book-edition"}
 # Starts every stem of the index and of a query (see the module's docstring).
 MARK = "^"
 
@@ -57,32 +55,27 @@ class BookEnglish(SearchEnglish):
     ``options`` is ``html_search_options``: ``book_spellings`` maps a spelling to the one
     it is searched as (``{"harbour": "harbor"}``), ``book_abbreviations`` an
     abbreviation to its long form (``{"CDN": "content delivery network"}``). The same
-    rules are written into the search page's JavaScript (``js_stemmer_code``,
-    ``js_splitter_code``), so a query is stemmed and split as the pages were indexed."""
+    rules are given to the search page's stemmer and splitter (``static/search-language.js``,
+    added to ``js_stemmer_code``), so a query is stemmed and split as the pages were indexed."""
 
     def init(self, options) -> None:
         super().init(options)
-        self._plain_cache: dict[str, str] = {}
-        porter = super().stem
-        self.spellings = {porter(a): porter(b)
-                          for a, b in (options.get("book_spellings") or {}).items()}
-        self.phrases = {tuple(self.plain(w) for w in self._word_re.findall(long)): short.lower()
-                        for short, long in (options.get("book_abbreviations") or {}).items()}
+        self._porter = functools.lru_cache(maxsize=None)(super().stem)  # a book has a few thousand words
+        abbreviations = options.get("book_abbreviations") or {}
+        self.spellings = {self._porter(a): self._porter(b) for a, b in (options.get("book_spellings") or {}).items()}
+        self.phrases = {tuple(map(self.plain, self._word_re.findall(long))): short.lower()
+                        for short, long in abbreviations.items()}
         rules = json.dumps({"mark": MARK, "spellings": self.spellings,
                             "phrases": [[list(stems), short] for stems, short in self.phrases.items()],
-                            "longForms": {short.lower(): long.lower() for short, long
-                                          in (options.get("book_abbreviations") or {}).items()}},
+                            "longForms": {short.lower(): long.lower() for short, long in abbreviations.items()}},
                            sort_keys=True)
-        self.js_stemmer_code = SearchEnglish.js_stemmer_code + JS_STEMMER.replace("__RULES__", rules)
-        self.js_splitter_code = JS_SPLITTER
+        self.js_stemmer_code = "\n".join([SearchEnglish.js_stemmer_code, f"var BOOK_SEARCH_RULES = {rules};",
+                                           LANGUAGE.read_text(encoding="utf-8")])
 
     def plain(self, word: str) -> str:
         """The Porter stem of ``word``, with spellings made one, without the mark."""
-        word = word.lower()
-        if word not in self._plain_cache:
-            stem = super().stem(word)
-            self._plain_cache[word] = self.spellings.get(stem, stem)
-        return self._plain_cache[word]
+        stem = self._porter(word.lower())
+        return self.spellings.get(stem, stem)
 
     def stem(self, word: str) -> str:
         stem = self.plain(word)
@@ -96,90 +89,34 @@ class BookEnglish(SearchEnglish):
     def split(self, input: str) -> list[str]:
         """The words of ``input``, plus an abbreviation wherever its long form occurs."""
         words = self._word_re.findall(input)
-        found = []
-        for stems, short in self.phrases.items():
-            n = len(stems)
-            found += [short for i in range(len(words) - n + 1)
-                      if words[i].lower()[:1] == stems[0][:1]
-                      and tuple(self.plain(w) for w in words[i:i + n]) == stems]
-        return words + found
-
-
-# The search page's stemmer: Sphinx's Porter stemmer (defined just above this in
-# language_data.js), with BookEnglish's rules.
-JS_STEMMER = """
-var BOOK_SEARCH_RULES = __RULES__;
-var BookPorterStemmer = Stemmer;
-Stemmer = function () {
-  const porter = new BookPorterStemmer();
-  const rules = BOOK_SEARCH_RULES;
-  this.plain = (word) => {
-    const stem = porter.stemWord(word.toLowerCase());
-    return rules.spellings[stem] || stem;
-  };
-  this.stemWord = (word) => {
-    let stem = this.plain(word);
-    if (stopwords.includes(stem) && !stopwords.includes(word.toLowerCase())) stem = word.toLowerCase();
-    return rules.mark + stem;
-  };
-};
-"""
-# The search page's splitter: Sphinx's, then a long form becomes its abbreviation.
-JS_SPLITTER = """
-var splitQuery = (query) => {
-  const words = query.split(/[^\\p{Letter}\\p{Number}_\\p{Emoji_Presentation}]+/gu).filter((w) => w);
-  const stemmer = new Stemmer();
-  const out = [];
-  for (let i = 0; i < words.length; i++) {
-    const phrase = BOOK_SEARCH_RULES.phrases.find(([stems]) => stems.every(
-      (stem, k) => i + k < words.length && stemmer.plain(words[i + k]) === stem));
-    if (phrase) { out.push(phrase[1]); i += phrase[0].length - 1; } else out.push(words[i]);
-  }
-  return out;
-};
-"""
+        return words + [short for stems, short in self.phrases.items() for i in range(len(words) - len(stems) + 1)
+                        if words[i].lower()[:1] == stems[0][:1]
+                        and tuple(map(self.plain, words[i:i + len(stems)])) == stems]
 
 
 def _skip(node) -> bool:
-    if isinstance(node, (nodes.literal_block, nodes.citation, nodes.comment, nodes.raw,
-                         nodes.title, addnodes.glossary)):
-        return True
-    return isinstance(node, nodes.Element) and bool(
-        (NOT_PROSE_CLASSES | FURNITURE_CLASSES) & set(node.get("classes", [])))
+    return isinstance(node, (nodes.literal_block, nodes.citation, nodes.comment, nodes.raw, nodes.title,
+                             addnodes.glossary)) or bool((NOT_PROSE_CLASSES | FURNITURE) & set(node.get("classes", [])))
 
 
 def prose_words(doctree) -> list[str]:
     """The words of a doctree's prose, in order (titles, code, citations, glossary left out)."""
-    words: list[str] = []
-
-    def walk(node):
-        if isinstance(node, nodes.Text):
-            words.append(node.astext())
-            return
-        if _skip(node):
-            return
-        for child in node.children:
-            walk(child)
-
-    walk(doctree)
-    return words
+    if isinstance(doctree, nodes.Text):
+        return [doctree.astext()]
+    return [] if _skip(doctree) else [word for child in doctree.children for word in prose_words(child)]
 
 
 def stem_counts(texts: list[str], lang, stem=None) -> Counter:
     """How often each stemmed word occurs in ``texts``, stemmed as Sphinx's index does
     (``stem``: ``lang.stem``, remembered per word by the caller: a book of some 70,000
     words has a few thousand different ones)."""
-    counts: Counter = Counter()
-    stem = stem or lang.stem
-    for text in texts:
-        for word in lang.split(text):
-            if not word or word.isdigit():  # the search page ignores numbers in a query
-                continue
-            stemmed = stem(word).lower()
-            if lang.word_filter(stemmed):
-                counts[stemmed] += 1
-            elif lang.word_filter(word.lower()):
-                counts[word.lower()] += 1
+    counts, stem = Counter(), stem or lang.stem
+    for word in (word for text in texts for word in lang.split(text) if word and not word.isdigit()):
+        stemmed = stem(word).lower()  # (the search page ignores numbers in a query)
+        if lang.word_filter(stemmed):
+            counts[stemmed] += 1
+        elif lang.word_filter(word.lower()):
+            counts[word.lower()] += 1
     return counts
 
 
@@ -203,10 +140,7 @@ def ranking_data(counts_by_doc: dict[str, Counter],
     """The counts as the scorer reads them: ``{"docs": [...], "stems": {stem: {i: n}},
     "anchors": [[id, ...] per doc], "sections": {stem: {i: k}}}``, where ``k`` indexes
     page ``i``'s anchors (ids are long; numbers keep the script small)."""
-    docs = sorted(counts_by_doc)
-    stems: dict[str, dict[int, int]] = {}
-    anchors: list[list[str]] = []
-    sections: dict[str, dict[int, int]] = {}
+    docs, stems, anchors, sections = sorted(counts_by_doc), {}, [], {}
     for index, docname in enumerate(docs):
         for stem, count in sorted(counts_by_doc[docname].items()):
             stems.setdefault(stem, {})[index] = count
@@ -215,11 +149,6 @@ def ranking_data(counts_by_doc: dict[str, Counter],
         for stem, anchor in sorted(best.items()):
             sections.setdefault(stem, {})[index] = anchors[-1].index(anchor)
     return {"docs": docs, "stems": stems, "anchors": anchors, "sections": sections}
-
-
-def script(data: dict) -> str:
-    """``search-counts.js``: the counts as one JSON value the scorer reads."""
-    return f"var BOOK_SEARCH_COUNTS = {json.dumps(data, separators=(',', ':'), sort_keys=True)};\n"
 
 
 def _write_counts(app, exception) -> None:
@@ -231,11 +160,8 @@ def _write_counts(app, exception) -> None:
     doctrees = {docname: app.env.get_doctree(docname) for docname in sorted(app.env.found_docs)}
     counts = {docname: stem_counts(prose_words(tree), lang, stem) for docname, tree in doctrees.items()}
     sections = {docname: best_sections(tree, lang, stem) for docname, tree in doctrees.items()}
-    target = Path(app.outdir) / "_static" / FILENAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = script(ranking_data(counts, sections))
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    data = json.dumps(ranking_data(counts, sections), separators=(",", ":"), sort_keys=True)
+    (Path(app.outdir) / "_static" / FILENAME).write_text(f"var BOOK_SEARCH_COUNTS = {data};\n", encoding="utf-8")
 
 
 def without_code(doctree):
@@ -243,12 +169,9 @@ def without_code(doctree):
     page furniture, for the search index: a search finds the prose about a word, not code
     that names it, nor the date line every chapter carries."""
     copy = doctree.deepcopy()
-    code = [node for node in copy.findall(nodes.Element)
-            if isinstance(node, nodes.literal_block)
-            or ({"cell_input"} | FURNITURE_CLASSES) & set(node.get("classes", []))]
-    for node in code:
-        if node.parent is not None:
-            node.parent.remove(node)
+    for node in [node for node in copy.findall(nodes.Element) if isinstance(node, nodes.literal_block)
+                 or ({"cell_input"} | FURNITURE) & set(node.get("classes", []))]:
+        node.parent.remove(node)
     return copy
 
 

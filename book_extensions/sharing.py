@@ -3,15 +3,19 @@ share cards (sphinxext-opengraph) and ``sitemap.xml`` (sphinx-sitemap, written o
 the address is set), a titled root page that sends browsers to the book, and a favicon
 where browsers look for one."""
 
-from __future__ import annotations
-
 import re
 import shutil
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
+from bs4 import BeautifulSoup
 from docutils import nodes
+
+from .editions import FURNITURE
+
+ROOT_PAGE = jinja2.Template((Path(__file__).resolve().parent / "sharing_templates" / "root-page.html")
+                            .read_text(encoding="utf-8"), autoescape=True, keep_trailing_newline=True)
 
 
 def _share_settings(app, config) -> None:
@@ -39,20 +43,15 @@ def _is_citation(node) -> bool:
 
 
 def opening_prose(doctree: nodes.document) -> str:
-    """The words of a page's opening paragraphs (before its first section), without
-    citations, date lines or boxes, as one line of text."""
+    """The words of a page's opening paragraphs (before its first section), without its
+    citations and the lines under its title, as one line of text."""
+    for node in list(doctree.findall(nodes.Element)):
+        if _is_citation(node) or (isinstance(node, nodes.paragraph) and FURNITURE & set(node["classes"])):
+            node.parent.remove(node)
     section = next(iter(doctree.findall(nodes.section)), doctree)
-    paragraphs = [child for child in section.children if isinstance(child, nodes.paragraph)
-                  and not {"facts-as-of", "book-edition"} & set(child["classes"])]
-    if not paragraphs:
-        paragraphs = list(doctree.findall(nodes.paragraph))[:1]
-    texts = []
-    for paragraph in paragraphs:
-        copy = paragraph.deepcopy()
-        for citation in [node for node in copy.findall(nodes.inline) if _is_citation(node)]:
-            citation.parent.remove(citation)
-        texts.append(" ".join(copy.astext().split()))
-    text = " ".join(texts)
+    paragraphs = [child for child in section.children if isinstance(child, nodes.paragraph)] \
+        or list(doctree.findall(nodes.paragraph))[:1]
+    text = " ".join(" ".join(paragraph.astext().split()) for paragraph in paragraphs)
     return re.sub(r"\s+([,.;:!?)\]])", r"\1", text)  # a space left where a citation was
 
 
@@ -71,17 +70,13 @@ def share_description(text: str, limit: int = SHARE_LENGTH) -> str:
 
 def _describe_by_content(app, pagename, templatename, context, doctree) -> None:
     """Share descriptions are the page's opening prose in whole sentences, without
-    citations or the date line. They go to sphinxext-opengraph as its documented per-page
-    fields (``og:description``, ``og:image:alt``) and a ``description`` meta tag, which
-    it then leaves alone; the doctree it reads for the share card loses the date lines and
-    citations too (the body is already rendered, and sphinx-tippy, at 450, has read it)."""
+    citations or the lines under the title. They go to sphinxext-opengraph as its documented
+    per-page fields (``og:description``, ``og:image:alt``) and a ``description`` meta tag,
+    which it then leaves alone; the doctree it reads for the share card loses those lines
+    and citations too (the body is already rendered, and sphinx-tippy, at 450, has read it)."""
     if doctree is None or app.builder.format != "html":
         return
     description = share_description(opening_prose(doctree))
-    for node in list(doctree.findall(nodes.Element)):
-        if _is_citation(node) or (isinstance(node, nodes.paragraph) and
-                                  {"facts-as-of", "book-edition"} & set(node["classes"])):
-            node.parent.remove(node)
     if description:
         context["meta"] = {**(context.get("meta") or {}), "og:description": description,
                            "og:image:alt": description}
@@ -89,60 +84,30 @@ def _describe_by_content(app, pagename, templatename, context, doctree) -> None:
             f'<meta name="description" content="{escape(description)}" />\n'
 
 
-class _ShareTags(HTMLParser):
+def share_tags(page_html: str) -> list[tuple[str, str, str]]:
     """The share metadata of a written page: its ``og:*``, ``twitter:*`` and
     ``description`` meta tags, as (attribute, name, content)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for attribute in ("property", "name"):
-            name = attrs.get(attribute) or ""
-            if tag == "meta" and (name.startswith(("og:", "twitter:")) or name == "description"):
-                self.tags.append((attribute, name, attrs.get("content") or ""))
+    return [(attribute, meta[attribute], meta.get("content", ""))
+            for meta in BeautifulSoup(page_html, "html.parser").find_all("meta") for attribute in ("property", "name")
+            if meta.get(attribute, "").startswith(("og:", "twitter:")) or meta.get(attribute) == "description"]
 
 
-def share_tags(page_html: str) -> list[tuple[str, str, str]]:
-    parser = _ShareTags()
-    parser.feed(page_html)
-    return parser.tags
-
-
-def root_page(title: str, target: str, favicon: str | None,
-              share: list[tuple[str, str, str]] = ()) -> str:
-    """The site's ``index.html``: a titled page that sends the browser to the book, with
-    the landing page's share metadata (``share``), so a link to the site's root is
-    previewed as the landing page is."""
-    icon = f'  <link rel="icon" href="{escape(favicon)}">\n' if favicon else ""
-    tags = "".join(f'  <meta {attribute}="{escape(name)}" content="{escape(content)}">\n'
-                   for attribute, name, content in share)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-        f"  <title>{escape(title)}</title>\n{icon}{tags}"
-        f"  <link rel=\"canonical\" href=\"{escape(target)}\">\n"
-        f"  <meta http-equiv=\"Refresh\" content=\"0; url={escape(target)}\">\n"
-        "</head>\n<body>\n"
-        f"  <p><a href=\"{escape(target)}\">{escape(title)}</a></p>\n"
-        "</body>\n</html>\n")
+def root_page(title: str, target: str, favicon: str | None, share: list[tuple[str, str, str]] = ()) -> str:
+    """The site's ``index.html`` (``sharing_templates/root-page.html``): a titled page that
+    sends the browser to ``target``, with the landing page's share metadata ``share``."""
+    return ROOT_PAGE.render(title=title, target=target, favicon=favicon, share=share)
 
 
 def _site_files(app, exception) -> None:
     if exception is not None or app.builder.name != "html":
         return
-    out = Path(app.outdir)
-    favicon = Path(app.config.html_favicon).name if app.config.html_favicon else None
-    if favicon:
-        # Browsers ask for /favicon.ico whatever the page says; answer with the book's icon.
+    out, favicon = Path(app.outdir), Path(app.config.html_favicon or "").name
+    if favicon:  # browsers ask for /favicon.ico whatever the page says: answer with the book's icon
         shutil.copyfile(out / "_static" / favicon, out / "favicon.ico")
     root = app.builder.get_target_uri(app.config.root_doc)
-    landing = out / root
-    share = share_tags(landing.read_text(encoding="utf-8")) if landing.is_file() else []
-    (out / "index.html").write_text(
-        root_page(app.config.html_title, root, f"_static/{favicon}" if favicon else None, share),
-        encoding="utf-8")
+    share = share_tags((out / root).read_text(encoding="utf-8")) if (out / root).is_file() else []
+    index = root_page(app.config.html_title, root, favicon and f"_static/{favicon}", share)
+    (out / "index.html").write_text(index, encoding="utf-8")
 
 
 def setup(app):

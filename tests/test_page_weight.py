@@ -216,3 +216,32 @@ def test_the_theme_templates_we_replace_have_not_moved_on():
         "<script src=\"{{ pathto('_static/language_data.js', 1) | e }}\"></script>",
         "<script src=\"{{ pathto('searchindex.js', 1) | e }}\"></script>", "{% endif %}"]
     assert [line for line in kept if line not in block] == []
+
+
+def test_in_process_the_site_gets_the_cut_stylesheet_and_icon_font_and_not_the_theme_s(tmp_path, rootdir):
+    """book_extensions.page_weight on tests/roots/test-page-weight (one page in the book's
+    theme): the page links the cut stylesheet, which ends with the subset icon font; the
+    theme's stylesheet and icon script are not shipped; the search index loads on the
+    search page only."""
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    shutil.copytree(rootdir / "test-page-weight", tmp_path / "book")
+    app = SphinxTestApp("html", srcdir=tmp_path / "book")
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    site = Path(app.outdir)
+    static = site / "_static"
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert STYLESHEET in page and "pydata-sphinx-theme.css" not in page and "fontawesome" not in page
+    assert not (static / "styles" / "pydata-sphinx-theme.css").exists()
+    assert not (static / "scripts" / "fontawesome.js").exists()
+    cut = (static / STYLESHEET).read_text(encoding="utf-8")
+    assert ".bd-article" in cut and len(cut) < THEME_CSS.stat().st_size / 3
+    assert cut.rstrip().endswith('src:url(../book-icons.woff2) format("woff2")}')
+    drawn = set(icon_codepoints(THEME_CSS.read_text(encoding="utf-8"))) & set(TTFont(str(THEME_FONT)).getBestCmap())
+    assert drawn and drawn == set(TTFont(str(static / ICON_FONT)).getBestCmap())  # (brand icons: not solid)
+    assert "searchindex.js" not in page and "searchindex.js" in (site / "search.html").read_text(encoding="utf-8")

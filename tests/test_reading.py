@@ -35,14 +35,17 @@ def test_minutes_round_to_the_nearest_and_are_at_least_one(words, minutes):
     assert reading_minutes(words) == minutes
 
 
-def test_a_negative_count_is_refused():
-    with pytest.raises(ValueError, match="-3 words"):
-        reading_minutes(-3)
-
-
 def test_the_label_says_minute_once_and_minutes_otherwise():
     assert reading_time_label(10) == "Reading time: about 1 minute"
     assert reading_time_label(WORDS_PER_MINUTE * 3) == "Reading time: about 3 minutes"
+
+
+def test_a_page_with_key_points_gets_its_reading_time_under_its_title(small_book):
+    chapter = _soup(small_book, "chapter").select_one("section")
+    title, line = chapter.find_all(recursive=False)[:2]
+    assert title.name == "h1" and line.get("class") == ["reading-time"]
+    assert line.get_text() == "Reading time: about 1 minute"
+    assert not _soup(small_book, "index").select(".reading-time")  # no Key points, no reading time
 
 
 # ------------------------------------------------------------------------------ the pages

@@ -132,7 +132,7 @@ def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_p
     app.build()
     with_table = (out / "index.html").read_text(encoding="utf-8")
     without = (out / "plain.html").read_text(encoding="utf-8")
-    assert '<script src="_static/sortable-table.js' in with_table
+    assert 'src="_static/sortable-table.js' in with_table
     assert 'href="_static/sortable-table.css' in with_table
     assert "sortable-table.js" not in without and "sortable-table.css" not in without
     for every_page in ('src="_static/tables.js', 'src="_static/chart-zoom.js', 'href="_static/reader.css'):

@@ -152,9 +152,9 @@ def test_the_programs_the_tests_run_come_from_listed_packages():
 
 
 def test_the_pdf_fonts_come_from_listed_packages():
-    from book_extensions.pdf_fonts import STYLESHEET, font_files
+    from book_extensions.paper import FONTS, font_files
 
-    files = set(font_files(STYLESHEET.read_text(encoding="utf-8")))
+    files = set(font_files(FONTS.read_text(encoding="utf-8")))
     assert files, "the PDF's font sheet names no font file"
     problems = unexplained(files, ROOT, installed_with_dependencies(frozenset(BASE | BUILD)))
     assert not problems, "\n".join(problems)

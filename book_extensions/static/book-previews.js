@@ -1,6 +1,6 @@
 // Previews (sphinx-tippy), loaded when a reader first needs one. The page lists the
 // previews' scripts (Popper, tippy.js, then the page's own tips) in window.bookPreviewScripts
-// (book_extensions/reader_assets.py) instead of loading them with the page: the first time a
+// (book_extensions/previews.py) instead of loading them with the page: the first time a
 // pointer rests on, the keyboard focuses or a finger touches a link in the article, they
 // load in order, the page's tips are set up, and the link being used shows its preview.
 

@@ -1,8 +1,8 @@
 # A small book for the book's page extensions (citation_style, reader_fixes,
-# search_ranking, reader_assets), built in process by their tests.
+# search_ranking, reader_assets, reading_time), built in process by their tests.
 extensions = ["myst_nb", "sphinxcontrib.bibtex", "book_extensions.citation_style",
               "book_extensions.reader_fixes", "book_extensions.search_ranking",
-              "book_extensions.reader_assets"]
+              "book_extensions.reader_assets", "book_extensions.reading_time"]
 nb_execution_mode = "off"
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"
