@@ -63,16 +63,14 @@ class ChartPictures(SphinxTransform):
             if bundle.get("nb_element") != "mime_bundle" or not (found := _phone_svg(bundle)):
                 continue
             html, svg, column, rows = found
-            images = [image for container in bundle.children if container.get("mime_type") == "image/svg+xml"
-                      for image in container.findall(nodes.image)]
-            if not images:
+            image = next((image for container in bundle.children if container.get("mime_type") == "image/svg+xml"
+                          for image in container.findall(nodes.image)), None)
+            if image is None:
                 continue
-            image = images[0]
-            data = svg.encode()
             _, desktop_path = self.env.relfn2path(image["uri"], self.env.docname)
-            phone_path = Path(desktop_path).with_name(hashlib.sha256(data).hexdigest() + ".svg")
+            phone_path = Path(desktop_path).with_name(hashlib.sha256(svg.encode()).hexdigest() + ".svg")
             if not phone_path.exists():
-                phone_path.write_bytes(data)
+                phone_path.write_text(svg, encoding="utf-8")
             phone = chart_phone(uri=posixpath.join(posixpath.dirname(image["uri"]), phone_path.name))
             picture = chart_picture(label_column=column, label_rows=rows)
             # Sphinx keeps the picture for the builders that write one, the image for the others.

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -113,10 +114,9 @@ def sort_cards_on_a_phone(browser, server) -> None:
         context.close()
 
 
-def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_path):
-    # A tiny Sphinx project, as sphinxcontrib-bibtex and MyST-NB test their extensions.
-    from sphinx.application import Sphinx
-
+def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_path, make_app):
+    # A tiny Sphinx project, as sphinxcontrib-bibtex and MyST-NB test their extensions
+    # (sphinx.testing's make_app, which undoes each app's registrations afterwards).
     source = tmp_path / "source"
     source.mkdir()
     (source / "conf.py").write_text('extensions = ["book_extensions.reader_assets"]\n', encoding="utf-8")
@@ -126,10 +126,10 @@ def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_p
     (source / "plain.rst").write_text(
         "Plain\n=====\n\n.. list-table:: Rows\n   :header-rows: 1\n\n   * - Date\n   * - 2020\n",
         encoding="utf-8")
-    out = tmp_path / "html"
-    app = Sphinx(str(source), str(source), str(out), str(tmp_path / "doctrees"), "html",
-                 status=None, warningiserror=True, freshenv=True)
+    app = make_app("html", srcdir=source, freshenv=True)
     app.build()
+    assert not app.warning.getvalue(), app.warning.getvalue()
+    out = Path(app.outdir)
     with_table = (out / "index.html").read_text(encoding="utf-8")
     without = (out / "plain.html").read_text(encoding="utf-8")
     assert 'src="_static/sortable-table.js' in with_table
