@@ -65,7 +65,7 @@ ANSWERS = {"yes": "Yes", "no": "No", "arguable": "Arguable"}
 
 WHO_SAID = {"als-scan": "ALS Scan's pleadings (as reported)",
             "cloudflare": "Cloudflare's argument (as reported)",
-            "press-report": "a press report (no pleading seen)",
+            "press-report": "a published report (no pleading seen)",
             "nobody": "no number in the record"}
 WHO_COLOURS = {"als-scan": PALETTE["blue"], "cloudflare": PALETTE["orange"],
                "press-report": PALETTE["purple"], "nobody": PALETTE["grey"]}
@@ -451,7 +451,7 @@ def draw_decision_flow(ax, phone: bool = False) -> dict[str, tuple[FancyBboxPatc
         drawn[node.id] = (box, text)
     for start, end, label in FLOW_EDGES:
         _arrow(ax, nodes[start], nodes[end], textwrap.fill(label, 24) if phone else label)
-    apart = "two separate questions: a yes to one settles nothing about the other"
+    apart = "two separate questions (in our reading, a yes to one settles nothing about the other)"
     if phone:  # across the page between the questions, the words under the second
         ax.plot([0, fig.get_figwidth()], [divider, divider], color="#8A8A8A", linewidth=1.2,
                 linestyle=(0, (4, 3)))
