@@ -30,6 +30,10 @@ from .charts import PALETTE, PHONE_MIN_TEXT, PHONE_WIDTH, place_number_labels, t
 from .data import DataError, is_blank
 from .tables import cited_table
 
+#: The datasets this module loads: the build reads this to know which chapters to run
+#: again after a data edit (the editing guide; tests/test_reexecution.py checks it).
+DATASETS = ("events", "sites", "intermediaries", "cloudflare_disputes", "precedents", "open_questions")
+
 #: One colour per defendant, used by every Part I chart that tells them apart.
 DEFENDANT_COLOURS = {
     "all": PALETTE["grey"],

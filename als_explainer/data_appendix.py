@@ -11,6 +11,10 @@ from IPython.display import Markdown
 from .data import QUOTE_FIELD, QUOTE_MAX_WORDS, is_blank, is_partial_date, load, schema
 from .tables import cite, escape, source_words
 
+#: The datasets this module loads: the build reads this to know which chapters to run
+#: again after a data edit (the editing guide; tests/test_reexecution.py checks it).
+DATASETS = ("*",)  # dataset_doc(name) documents any dataset
+
 
 def _links(resource: dict) -> dict[str, str]:
     """Column -> the rule its ``foreignKeys`` entry states, e.g. "an `id` in events.csv"."""

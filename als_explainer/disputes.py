@@ -44,7 +44,9 @@ from .charts import (
 from .data import DataError, is_blank
 from .tables import cited_table
 
-DISPUTES, EVENTS, FIGURES = "cloudflare_disputes", "dispute_events", "reported_figures"
+#: The datasets this module loads: the build reads this to know which chapters to run
+#: again after a data edit (the editing guide; tests/test_reexecution.py checks it).
+DATASETS = DISPUTES, EVENTS, FIGURES = ("cloudflare_disputes", "dispute_events", "reported_figures")
 HOME_COUNTRY = "United States"
 DAYS_PER_MONTH = 365.25 / 12
 

@@ -33,6 +33,10 @@ from .charts import PALETTE, PHONE_MIN_TEXT, PHONE_WIDTH, legend_patches, names_
 from .data import DataError, is_blank
 from .tables import cited_table, escape
 
+#: The datasets this module loads: the build reads this to know which chapters to run
+#: again after a data edit (the editing guide; tests/test_reexecution.py checks it).
+DATASETS = ("jurisdiction_cases", "site_locations", "jurisdiction_illustration")
+
 # The two questions, in the order the book always gives them, with their colours.
 QUESTIONS = {
     "personal-jurisdiction": "Question 1 · personal jurisdiction",

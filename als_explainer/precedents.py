@@ -26,6 +26,10 @@ from .charts import PALETTE
 from .data import DataError, is_blank
 from .tables import cite, cited_table, escape, source_words
 
+#: The datasets this module loads: the build reads this to know which chapters to run
+#: again after a data edit (the editing guide; tests/test_reexecution.py checks it).
+DATASETS = ("precedents",)
+
 ANALOGY = "anti-terrorism-analogy"
 
 # Kinds of intermediary, in the order the charts list them (closest to a CDN first).

@@ -3,14 +3,16 @@
 - **modules**: the modules of the content package the chapter's cells import, and the
   modules those import in turn (``from pkg import load`` names the module the package
   exports ``load`` from, in its ``_EXPORTS`` dict);
-- **datasets**: every ``load("name")`` or ``schema("name")`` of the package's loader in
-  those cells and modules; a name not written out (``load(name)``, ``dataset_names()``)
-  means every dataset;
+- **datasets**: the datasets those modules declare they read, in a module-level
+  ``DATASETS`` tuple (``DATASETS = ("events", "sites")``; ``("*",)`` for every dataset).
+  A chapter that imports the loader module itself (``<pkg>.data``) reads every dataset.
+  ``tests/test_reexecution.py`` checks each declaration against the module's loader calls;
 - **charts**: every ``publish(fig, "slug")`` in the cells (``figures/<slug>.svg``).
 
 A dataset's fingerprint covers its CSV file, its entry in ``data/datapackage.json``, the
 source keys its rows name that ``references.bib`` lacks, and the datasets its foreign
-keys point to. Chapters are read with myst-nb's own reader; nothing here imports Sphinx.
+keys point to. Chapters are read with myst-nb's own reader; the content package is read
+as text, never imported; nothing here imports Sphinx.
 """
 
 import ast
@@ -18,15 +20,13 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from myst_nb.core.read import read_myst_markdown_notebook
 
 EVERY_DATASET = "*"
-LOADERS = ("load", "schema")  # functions of <package>.data that read one dataset
-LISTERS = ("dataset_names",)  # ... and that read the list of every dataset
 
 
 def digest(value) -> str:
@@ -58,47 +58,50 @@ def parse(source: str) -> ast.Module | None:
         return None
 
 
-@dataclass
-class Uses:
-    """What one piece of code uses of the content package."""
-
-    modules: set[str] = field(default_factory=set)
-    datasets: set[str] = field(default_factory=set)
-    charts: set[str] = field(default_factory=set)
-
-
-def _dotted(node) -> str | None:
-    """``a.b.c`` for a name or an attribute chain, else None."""
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return base and f"{base}.{node.attr}"
-    return node.id if isinstance(node, ast.Name) else None
+def declared(tree: ast.Module | None, name: str, default=(), where: Path | str = "this module"):
+    """The literal a module (the file ``where``) binds ``name`` to at its top level
+    (``DATASETS = (...)``); a name that is not written out stops the build."""
+    for node in tree.body if tree else []:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == name:
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:
+                raise ValueError(f"{where}, line {node.lineno}: write {name} out in quotes, "
+                                 f'as in {name} = ("events", "sites")') from None
+    return default
 
 
-def _constants(tree: ast.Module) -> dict[str, object]:
-    """Module-level names bound to a literal: ``EVENTS = "events"``, ``A, B = "a", "b"``."""
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            target, value = node.targets[0], node.value
-            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) \
-                else [(target, value)]
-            found.update({n.id: v.value for n, v in pairs if isinstance(n, ast.Name) and isinstance(v, ast.Constant)})
+def imported(tree: ast.Module, here: str = "") -> set[str]:
+    """The dotted names the code imports or reaches through an import (``pkg.mod.f`` after
+    ``import pkg``); ``here``: the package its relative imports start from."""
+    found, names = set(), {}  # names: local name -> the dotted name it was imported as
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:  # import a.b binds a; import a.b as c binds c to a.b
+                local = alias.asname or alias.name.split(".")[0]
+                names[local] = alias.name if alias.asname else local
+                found.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            parts = here.split(".")[:len(here.split(".")) - node.level + 1] if node.level else []
+            base = ".".join(filter(None, [*parts, node.module]))  # from . import data: relative
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Attribute):
+            first, _, rest = ast.unparse(node).partition(".")
+            found |= {f"{names[first]}.{rest}"} if first in names else set()
     return found
 
 
 class Package:
-    """The content package of the book at ``root`` (``root/<name>/``), read statically."""
+    """The content package of the book at ``root`` (``root/<name>/``), read as text."""
 
     def __init__(self, root: Path, name: str):
         self.root, self.name = Path(root), name
-        self._uses: dict[str, Uses] = {}
-        #: Each module of the package (``pkg``, ``pkg.data``) and its file.
+        #: Each module of the package (``pkg``, ``pkg.data``) and its syntax tree.
         self.files = {".".join(path.relative_to(self.root).with_suffix("").parts).removesuffix(".__init__"): path
                       for path in sorted((self.root / name).rglob("*.py"))}
-        init = parse(self.files[name].read_text(encoding="utf-8")) if name in self.files else None
-        self.exports = next((ast.literal_eval(node.value) for node in (init.body if init else [])
-                             if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_EXPORTS"), {})
+        self.trees = {module: parse(path.read_text(encoding="utf-8")) for module, path in self.files.items()}
+        self.exports = declared(self.trees.get(name), "_EXPORTS", {})
+        self.imports = {module: self.modules(tree, module) for module, tree in self.trees.items()}
 
     def module_of(self, qualified: str) -> str | None:
         """The longest prefix of a dotted name that is a module of the package, reading
@@ -109,66 +112,31 @@ class Package:
         return next((".".join(parts[:end]) for end in range(len(parts), 0, -1)
                      if ".".join(parts[:end]) in self.files), None)
 
-    def uses(self, tree: ast.Module | None, module: str = "") -> Uses:
-        """The modules, datasets and charts one module (or a chapter's cells) uses."""
-        if tree is None:  # code the parser cannot read: assume it uses everything
-            return Uses({self.name}, {EVERY_DATASET})
-        found, names = Uses(), {}  # names: local name -> the dotted name it was imported as
-        # The package a relative import starts from: the module's own when it is one.
+    def modules(self, tree: ast.Module | None, module: str = "") -> set[str]:
+        """The package's modules that ``tree`` (a module, or a chapter's cells) imports."""
         here = module if module and self.files[module].name == "__init__.py" else module.rpartition(".")[0]
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:  # import a.b binds a; import a.b as c binds c to a.b
-                    local = alias.asname or alias.name.split(".")[0]
-                    names[local] = alias.name if alias.asname else local
-                    found.modules.add(alias.name)
-            elif isinstance(node, ast.ImportFrom):
-                parts = here.split(".")[:len(here.split(".")) - node.level + 1] if node.level else []
-                base = ".".join(filter(None, [*parts, node.module]))  # from . import data: relative
-                found.modules.add(base)
-                for alias in node.names:
-                    names[alias.asname or alias.name] = f"{base}.{alias.name}"
-                    found.modules.add(f"{base}.{alias.name}")
-        constants = _constants(tree)
+        return {self.module_of(name) for name in imported(tree, here)} - {None} if tree else {self.name}
 
-        def qualified(node) -> str:  # a name as the code writes it, as the dotted name it imports
-            first, _, rest = (_dotted(node) or "").partition(".")
-            return ".".join(filter(None, [names[first], rest])) if first in names else ""
-
-        def text(node) -> str | None:  # a literal string, or a module-level constant holding one
-            value = constants.get(node.id) if isinstance(node, ast.Name) else getattr(node, "value", None)
-            return value if isinstance(value, str) else None
-
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute):  # als_explainer.case_record.load
-                found.modules.add(qualified(node))
-            if not isinstance(node, ast.Call) or not (called := self.module_of(qualified(node.func))):
-                continue
-            function = qualified(node.func).rpartition(".")[2]
-            if called == f"{self.name}.data" and function in (*LOADERS, *LISTERS):
-                literal = text(node.args[0]) if node.args and function in LOADERS else None
-                found.datasets.add(literal or EVERY_DATASET)
-            elif called == f"{self.name}.charts" and function == "publish" and len(node.args) > 1 \
-                    and text(node.args[1]):
-                found.charts.add(text(node.args[1]))
-        found.modules = {m for m in map(self.module_of, found.modules) if m}
-        return found
-
-    def closure(self, start: Uses) -> Uses:
-        """``start`` with every module it imports, transitively, and what they read."""
-        total = Uses(set(), set(start.datasets), set(start.charts))
-        todo = list(start.modules)
+    def reads(self, cells: ast.Module | None) -> tuple[set[str], set[str]]:
+        """The modules a chapter's cells import, transitively, and the datasets they read."""
+        start = self.modules(cells)
+        datasets = {EVERY_DATASET} if cells is None or f"{self.name}.data" in start else set()
+        done, todo = set(), list(start)
         while todo:
             module = todo.pop()
-            if not module or module in total.modules:
-                continue
-            total.modules.add(module)
-            if module not in self._uses:
-                self._uses[module] = Uses()  # an import cycle ends here
-                self._uses[module] = self.uses(parse(self.files[module].read_text(encoding="utf-8")), module)
-            total.datasets |= self._uses[module].datasets
-            todo += [*self._uses[module].modules, module.rpartition(".")[0]]  # a.b runs a/__init__.py
-        return total
+            if module and module not in done:
+                done.add(module)
+                tree = self.trees[module]  # None when unreadable: assume it reads everything
+                datasets |= set(declared(tree, "DATASETS", where=self.files[module])) if tree else {EVERY_DATASET}
+                todo += [*self.imports[module], module.rpartition(".")[0]]  # a.b runs a/__init__.py
+        return done, datasets
+
+
+def charts(cells: ast.Module | None) -> set[str]:
+    """The slugs of the ``publish(fig, "slug")`` calls in a chapter's cells."""
+    calls = [node for node in ast.walk(cells or ast.Module([], [])) if isinstance(node, ast.Call)]
+    return {call.args[1].value for call in calls if ast.unparse(call.func).rpartition(".")[2] == "publish"
+            and len(call.args) > 1 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)}
 
 
 class Book:
@@ -226,13 +194,13 @@ class Book:
         one cell imports is used in later ones)."""
         trees = [parse(cell.source) for cell in code_cells(text)]
         cells = None if None in trees else ast.Module([node for tree in trees for node in tree.body], [])
-        uses = self.package.closure(self.package.uses(cells))
-        paths = [self.package.files[module] for module in sorted(uses.modules)]
+        modules, datasets = self.package.reads(cells)
+        paths = [self.package.files[module] for module in sorted(modules)]
         prints = {path.relative_to(self.root).as_posix(): digest(path.read_bytes()) for path in paths}
-        names = sorted(self.resources) if EVERY_DATASET in uses.datasets else sorted(uses.datasets)
-        if EVERY_DATASET in uses.datasets:
+        names = sorted(self.resources) if EVERY_DATASET in datasets else sorted(datasets)
+        if EVERY_DATASET in datasets:
             prints["the list of datasets in data/datapackage.json"] = digest(names)
         for name in names:
             path = self.resources.get(name, {}).get("path", f"{name}.csv")
             prints[f"data/{path} (or its schema, or a source it names)"] = self.dataset(name)
-        return prints, uses.charts
+        return prints, charts(cells)

@@ -106,13 +106,13 @@ def prose_words(doctree) -> list[str]:
     return [] if _skip(doctree) else [word for child in doctree.children for word in prose_words(child)]
 
 
-def stem_counts(texts: list[str], lang, stem=None) -> Counter:
+def stem_counts(texts: list[str], lang) -> Counter:
     """How often each stemmed word occurs in ``texts``, stemmed as Sphinx's index does
-    (``stem``: ``lang.stem``, remembered per word by the caller: a book of some 70,000
-    words has a few thousand different ones)."""
-    counts, stem = Counter(), stem or lang.stem
+    (:class:`BookEnglish` remembers each word's stem: a book of some 70,000 words has a
+    few thousand different ones)."""
+    counts = Counter()
     for word in (word for text in texts for word in lang.split(text) if word and not word.isdigit()):
-        stemmed = stem(word).lower()  # (the search page ignores numbers in a query)
+        stemmed = lang.stem(word).lower()  # (the search page ignores numbers in a query)
         if lang.word_filter(stemmed):
             counts[stemmed] += 1
         elif lang.word_filter(word.lower()):
@@ -120,7 +120,7 @@ def stem_counts(texts: list[str], lang, stem=None) -> Counter:
     return counts
 
 
-def best_sections(doctree, lang, stem=None) -> dict[str, str]:
+def best_sections(doctree, lang) -> dict[str, str]:
     """For each stem, the id of the section (below the page title) whose own prose uses
     it most; stems used most in the page's opening, or nowhere, are left out."""
     best: dict[str, tuple[int, str]] = {}
@@ -129,7 +129,7 @@ def best_sections(doctree, lang, stem=None) -> dict[str, str]:
             continue  # the page's own title section: a link to it is the page top
         words = [w for child in section.children if not isinstance(child, nodes.section)
                  for w in prose_words(child)]
-        for word, count in stem_counts(words, lang, stem).items():
+        for word, count in stem_counts(words, lang).items():
             if count > best.get(word, (0, ""))[0]:
                 best[word] = (count, section["ids"][0])
     return {word: anchor for word, (_, anchor) in best.items()}
@@ -156,10 +156,9 @@ def _write_counts(app, exception) -> None:
             or getattr(app.builder, "indexer", None) is None:  # set only when pages were written
         return
     lang = app.builder.indexer.lang  # the index's own language: the same stems
-    stem = functools.lru_cache(maxsize=None)(lang.stem)
     doctrees = {docname: app.env.get_doctree(docname) for docname in sorted(app.env.found_docs)}
-    counts = {docname: stem_counts(prose_words(tree), lang, stem) for docname, tree in doctrees.items()}
-    sections = {docname: best_sections(tree, lang, stem) for docname, tree in doctrees.items()}
+    counts = {docname: stem_counts(prose_words(tree), lang) for docname, tree in doctrees.items()}
+    sections = {docname: best_sections(tree, lang) for docname, tree in doctrees.items()}
     data = json.dumps(ranking_data(counts, sections), separators=(",", ":"), sort_keys=True)
     (Path(app.outdir) / "_static" / FILENAME).write_text(f"var BOOK_SEARCH_COUNTS = {data};\n", encoding="utf-8")
 

@@ -4,7 +4,8 @@ ceiling, and every one of its extensions is built in process by a test on a smal
 in tests/roots/.
 
 Issue 23 asks for at most 1,000 lines (:data:`TARGET`). The layer was 1,565 lines when
-this test was written and 1,251 after the first cut (December 2026), every behaviour kept;
+this test was written, 1,251 after the first cut and 1,219 once each content module
+declared the datasets it loads (December 2026), every behaviour kept;
 :data:`CEILING` holds it there, so it can only shrink: lower the ceiling whenever a change
 removes lines, never raise it to let one add them."""
 
@@ -20,7 +21,7 @@ import book_extensions
 from conftest import ROOT
 
 TARGET = 1000
-CEILING = 1251
+CEILING = 1219
 LAYOUT = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
           tokenize.ENDMARKER)
 

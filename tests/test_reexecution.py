@@ -9,11 +9,12 @@ shared build (tests/conftest.py, tests/test_build.py).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
-from book_extensions.inputs import Book, code_cells
+from book_extensions.inputs import Book, charts, code_cells, declared, parse
 
 
 def runs(srcdir: Path) -> set[tuple]:
@@ -116,10 +117,10 @@ kernelspec:
 Drawn from the first dataset {cite:p}`first2020`.
 
 ```{code-cell} ipython3
-from tinybook import load
+from tinybook import first
 from tinybook.charts import publish
 
-rows = load("one")
+rows = first.load()
 publish(len(rows), "one-count")
 print("chart:", len(rows))
 ```
@@ -167,9 +168,9 @@ def test_a_rebuild_redraws_a_lost_chart_never_serves_a_stale_run_and_follows_new
     for page in ("chart", "sources"):
         assert "(corrected)" in book.page(page), f"{page} still shows the old title"
 
-    # A dataset the code starts to read is found without being declared: the edit runs
-    # the chapter, and from then on an edit to that dataset runs it with its readers.
-    book.edit("chart.md", 'rows = load("one")', 'rows = load("one")\nsecond = load("two")')
+    # A Part module the code starts to import brings its datasets: the edit runs the
+    # chapter, and from then on an edit to that dataset runs it with its readers.
+    book.edit("chart.md", "rows = first.load()", "rows = first.load()\nfrom tinybook import second\nsecond.load()")
     assert book.build() == {"chart"}, "code edit adding a dataset"
     book.edit("data/two.csv", "x,first2020\n", "x,first2020\nz,first2020\n")
     assert book.build() == {"two", "every", "chart"}, "edit to the newly read dataset"
@@ -181,35 +182,75 @@ def test_a_rebuild_redraws_a_lost_chart_never_serves_a_stale_run_and_follows_new
 ROOT = Path(__file__).parent / "roots" / "test-reexecution"
 
 
-def test_inputs_are_what_the_code_imports_and_loads():
+def test_inputs_are_what_the_code_imports_and_what_its_modules_declare():
     book = Book(ROOT, "tinybook", ["refs.bib"])
     one, _ = book.chapter((ROOT / "one.md").read_text(encoding="utf-8"))
-    assert sorted(one) == ["data/one.csv (or its schema, or a source it names)",
-                           "tinybook/__init__.py", "tinybook/data.py", "tinybook/helper.py"]
+    assert sorted(one) == ["data/one.csv (or its schema, or a source it names)", "tinybook/__init__.py",
+                           "tinybook/data.py", "tinybook/first.py", "tinybook/helper.py"]
     every, _ = book.chapter((ROOT / "every.md").read_text(encoding="utf-8"))
     assert {"data/one.csv (or its schema, or a source it names)",
             "data/two.csv (or its schema, or a source it names)",
             "the list of datasets in data/datapackage.json"} <= set(every)
 
 
-@pytest.mark.parametrize(("cell", "datasets", "charts"), [
-    ('from tinybook import load\nload("two")', {"two"}, set()),
-    ('import tinybook.data\ntinybook.data.load("one")', {"one"}, set()),
-    ('from tinybook import data as d\nNAME = "two"\nd.load(NAME)', {"two"}, set()),
-    ('from tinybook.data import load\nfor n in ["one"]:\n    load(n)', {"*"}, set()),
-    ('def load(name):\n    pass\nload("one")', set(), set()),  # not the package's loader
+@pytest.mark.parametrize(("cell", "datasets", "slugs"), [
+    ("from tinybook import first", {"one"}, set()),
+    ("import tinybook.second as s\ns.load()", {"two"}, set()),
+    ("import tinybook\ntinybook.second.load()", {"two"}, set()),
+    ("from tinybook import load", {"*"}, set()),  # the loader itself: any dataset
+    ("from tinybook.data import dataset_names", {"*"}, set()),
     ('from tinybook.charts import publish\npublish(fig, "a-chart")', set(), {"a-chart"}),
     ("%matplotlib inline\nx = 1 +", {"*"}, set()),  # unreadable: assume everything
 ])
-def test_datasets_and_charts_are_read_from_the_calls(tmp_path, cell, datasets, charts):
+def test_datasets_come_from_the_imported_modules_and_charts_from_the_calls(tmp_path, cell, datasets, slugs):
     (tmp_path / "tinybook").mkdir()
-    for name in ("__init__.py", "data.py"):
+    for name in ("__init__.py", "data.py", "first.py", "second.py"):
         (tmp_path / "tinybook" / name).write_text((ROOT / "tinybook" / name).read_text())
     (tmp_path / "tinybook" / "charts.py").write_text("def publish(fig, name):\n    pass\n")
     book = Book(tmp_path, "tinybook", [])
     text = f"```{{code-cell}} ipython3\n:tags: [hide-input]\n{cell}\n```\n"
-    from book_extensions.inputs import parse
+    tree = parse(code_cells(text)[0].source)
+    assert book.package.reads(tree)[1] == datasets
+    assert charts(tree) == slugs
 
-    uses = book.package.closure(book.package.uses(parse(code_cells(text)[0].source)))
-    assert uses.datasets == datasets
-    assert uses.charts == charts
+
+def test_a_declaration_not_written_out_is_named(tmp_path):
+    (tmp_path / "tinybook").mkdir()
+    (tmp_path / "tinybook" / "__init__.py").write_text('EVENTS = "events"\nDATASETS = (EVENTS,)\n')
+    with pytest.raises(ValueError, match=r"tinybook/__init__.py, line 2: write DATASETS out in quotes"):
+        Book(tmp_path, "tinybook", []).package.reads(parse("import tinybook"))
+
+
+def loader_calls(path: Path) -> set[str]:
+    """The datasets a module's code loads: the first argument of each call of the loader
+    (``data.load("x")``, or ``load``/``schema`` imported from ``.data``), a module-level
+    constant's value for a name, ``*`` for anything else."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {target.id: value.value for node in tree.body if isinstance(node, ast.Assign)
+                 for target, value in zip(getattr(node.targets[-1], "elts", [node.targets[-1]]),
+                                          getattr(node.value, "elts", [node.value]))
+                 if isinstance(target, ast.Name) and isinstance(value, ast.Constant)}
+    loaders = {alias.asname or alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
+               and node.module == "data" for alias in node.names if alias.name in ("load", "schema")}
+    found = set()
+    for call in (node for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args):
+        name = ast.unparse(call.func)
+        if name in {"data.load", "data.schema", *loaders}:
+            first = call.args[0]
+            value = first.value if isinstance(first, ast.Constant) else constants.get(getattr(first, "id", None))
+            found.add(value if isinstance(value, str) else "*")
+    return found
+
+
+MODULES = [path for folder in (ROOT.parents[2] / "als_explainer", ROOT / "tinybook")
+           for path in sorted(folder.glob("*.py")) if path.name != "data.py"]  # the loader loads any
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_each_module_declares_exactly_the_datasets_it_loads(path):
+    """The build trusts each module's ``DATASETS`` (book_extensions/inputs.py): a module
+    that loads a dataset without declaring it would leave its chapters stale after an
+    edit to that dataset."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert set(declared(tree, "DATASETS")) == loader_calls(path), \
+        f"{path.name}: its DATASETS must name exactly the datasets its code loads (\"*\" for any)"

@@ -1,0 +1,9 @@
+"""A Part module in the shape of als_explainer's: it declares the datasets it loads."""
+
+from . import data
+
+DATASETS = ("two",)
+
+
+def load():
+    return data.load("two")
