@@ -493,7 +493,7 @@ def reader_tab(browser, server: SiteServer, reader: str):
     """The desktop reader's or the phone reader's tab in ``browser``, opened once and then
     navigated from page to page, as a reader moves through the book. A new tab starts a
     renderer and compiles the theme's scripts afresh (about 1.5 s of CPU per page on the
-    test machine); a navigation in a warm tab costs about 0.4 s. :func:`visit` leaves the
+    test machine); a navigation in a warm tab costs about 0.4 s. :func:`leave_page` leaves the
     tab as it found it: nothing stored, the next page loaded afresh."""
     key = (id(browser), reader)
     if key not in _TABS:
@@ -508,7 +508,7 @@ def reader_tab(browser, server: SiteServer, reader: str):
     return _TABS[key]
 
 
-def _leave(page) -> None:
+def leave_page(page) -> None:
     """Forget what the page stored (the theme's light or dark choice, the sidebars' state),
     so the next page opens as a first visit would; a tab that cannot (it crashed, or a
     test failed halfway through a page) is closed, and the next visit opens a new one."""
@@ -548,7 +548,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
                     fig.update(figure_pixels(page, i))
     finally:
         stop()
-        _leave(page)
+        leave_page(page)
 
     page = reader_tab(browser, server, "phone")
     stop = _watch(page, report, server, "390px")
@@ -564,7 +564,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         report.zoom += open_charts(page, phone=True)
     finally:
         stop()
-        _leave(page)
+        leave_page(page)
     return report
 
 

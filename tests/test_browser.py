@@ -37,7 +37,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import DESKTOP, PHONE, missing_tools, visit_once
+from browser_support import DESKTOP, PHONE, leave_page, missing_tools, reader_tab, visit_once
 from conftest import page_source, toc_files
 from system_tools import tool
 
@@ -422,15 +422,14 @@ def prose_counts(html: Path, term: str) -> tuple[Counter, set[str]]:
 
 def search(browser, server, term: str) -> list[tuple[str, str]]:
     """The search page's results for ``term``, in order, as (page, anchor)."""
-    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    page = reader_tab(browser, server, "desktop")
     try:
-        page = context.new_page()
         page.goto(f"{server.base}search.html?q={term}", wait_until="load")
         page.wait_for_selector("#search-results .search-summary", timeout=15000)
         hrefs = page.eval_on_selector_all("#search-results ul.search li > a",
                                           "links => links.map(a => a.getAttribute('href'))")
     finally:
-        context.close()
+        leave_page(page)
     return [(re.sub(r"\.html$", "", urlsplit(h).path).lstrip("./"), urlsplit(h).fragment)
             for h in hrefs]
 
@@ -464,9 +463,8 @@ CODE_LIKE = re.compile(r"[A-Za-z_]\(\s*[\"'\w]|\.\w+\[|^\s*(import|from)\s|\w\s*
 
 def search_snippets(browser, server, term: str) -> list[dict]:
     """Each result of the search page for ``term``: its link and its snippet."""
-    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    page = reader_tab(browser, server, "desktop")
     try:
-        page = context.new_page()
         page.goto(f"{server.base}search.html?q={term}", wait_until="load")
         page.wait_for_selector("#search-results .search-summary", timeout=15000)
         page.wait_for_function(  # snippets arrive one by one, after each page is fetched
@@ -477,7 +475,7 @@ def search_snippets(browser, server, term: str) -> list[dict]:
             """items => items.map(li => ({href: li.querySelector('a').getAttribute('href'),
                                           snippet: li.querySelector('p.context').textContent}))""")
     finally:
-        context.close()
+        leave_page(page)
 
 
 @pytest.mark.parametrize("term", SEARCH_TERMS)
