@@ -37,7 +37,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import DESKTOP, PHONE, leave_page, missing_tools, reader_tab, visit_once
+from browser_support import PHONE, leave_page, missing_tools, reader_tab, visit_once
 from conftest import page_source, toc_files
 from system_tools import tool
 
@@ -601,16 +601,15 @@ def test_printing_a_page_keeps_every_table_row_and_no_screen_control(browser, se
     assert pages, "no page has a long table: has the test gone stale?"
     problems = []
     for page_name in pages:
-        context = browser.new_context(viewport=DESKTOP, service_workers="block")
+        page = reader_tab(browser, server, "desktop")
         try:
-            page = context.new_page()
             page.goto(f"{server.base}{page_name}.html", wait_until="load")
             marks = page.evaluate(MARK_ROWS)
             page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
             pdf = tmp_path / (page_name.replace("/", "-") + ".pdf")
             page.pdf(path=str(pdf), format="A4")
         finally:
-            context.close()
+            leave_page(page)
         text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
                               capture_output=True, text=True, check=True).stdout
         printed = set(re.findall(r"ZQ\d+R\d+Q", text))
