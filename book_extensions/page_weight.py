@@ -21,8 +21,9 @@ measure it with ``scripts/lighthouse.py``).
   previews the whole entry (sphinx-tippy gives the definition to the entry's last term only).
 - **Scripts do not hold up the first paint**: script files run deferred, in their order,
   after the page is parsed (all but ``documentation_options.js``, which the inline settings
-  after it need; the search page keeps its own order). The search index loads on the
-  search page only (``page_weight_templates/layout.html``).
+  after it need); on the search page the search scripts and index too
+  (``page_weight_templates/search.html``). The search index loads on the search page only
+  (``page_weight_templates/layout.html``).
 """
 
 from __future__ import annotations
@@ -285,8 +286,6 @@ def _unused_files(app, pagename, templatename, context, doctree) -> None:
 
 def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
     """Script files run after the page is parsed, in their order (``defer``)."""
-    if pagename == "search":
-        return
     scripts = context.get("script_files", [])
     for index, script in enumerate(scripts):
         name, attributes = getattr(script, "filename", None), getattr(script, "attributes", None)

@@ -222,3 +222,11 @@ def test_the_theme_templates_we_replace_have_not_moved_on():
     assert [line.split(" content=")[0] for line in added] == [
         '{%- if pagename == "genindex" %}', '<meta name="description"',
         '{%- elif pagename == "search" %}', '<meta name="description"'], added
+    # The search page: the theme's search scripts, in its order, deferred.
+    search = _lines((theme / "search.html").read_text(encoding="utf-8"))
+    scripts = search[search.index("{% block scripts -%}") + 1:search.index("{%- endblock scripts %}")]
+    ours = _lines((TEMPLATES / "search.html").read_text(encoding="utf-8"))
+    deferred = ours[ours.index("{% block scripts -%}") + 1:ours.index("{%- endblock scripts %}")]
+    assert scripts[0] == "{{ super() }}" and deferred[:3] == [
+        "{%- for js in script_files %}", "{{ js_tag(js) }}", "{%- endfor %}"]
+    assert deferred[3:] == [line.replace("<script src=", "<script defer src=") for line in scripts[1:]]
