@@ -60,7 +60,7 @@ def dataset_doc(name: str) -> Markdown:
     resource = schema(name)
     rows = len(load(name))
     lines = [
-        f"### `{resource['path']}`: {resource.get('title', name)}",
+        f"## `{resource['path']}`: {resource.get('title', name)}",
         "",
         resource.get("description", ""),
         "",

@@ -16,7 +16,8 @@ of the other extensions' files.
   threw "Identifier has already been declared" on every page.
 - Script files run deferred, in their order, after the page is parsed, so that they do not
   hold up its first paint (all but ``documentation_options.js``, which the inline settings
-  after it need; the search page keeps its own order).
+  after it need); on the search page the search scripts and index too
+  (``page_weight_templates/search.html``).
 
 (The previews' and the search page's files in ``static/`` are added by
 :mod:`book_extensions.previews` and :mod:`book_extensions.search_ranking`.)
@@ -92,8 +93,7 @@ def _page_files(app, pagename, templatename, context, doctree) -> None:
     scripts = context["script_files"] = unique_scripts(context["script_files"])
     for index, script in enumerate(scripts):
         name, attributes = getattr(script, "filename", None), getattr(script, "attributes", None)
-        if name and attributes is not None and name not in BLOCKING and pagename != "search" \
-                and not {"defer", "async"} & attributes.keys():
+        if name and attributes is not None and name not in BLOCKING and not {"defer", "async"} & attributes.keys():
             scripts[index] = type(script)(name, priority=script.priority, **attributes, defer="defer")
 
 

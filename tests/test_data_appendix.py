@@ -27,7 +27,7 @@ def test_every_dataset_gets_a_section_with_every_column():
     assert dataset_names(ROOT) == [r["name"] for r in package["resources"]]
     for resource in package["resources"]:
         text = dataset_doc(resource["name"]).data
-        assert text.startswith(f"### `{resource['path']}`: {resource['title']}")
+        assert text.startswith(f"## `{resource['path']}`: {resource['title']}")
         with open(ROOT / "data" / resource["path"], encoding="utf-8", newline="") as handle:
             count = len(list(csv.DictReader(handle)))
         assert f"{count} rows. Download:" in text

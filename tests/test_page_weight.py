@@ -195,12 +195,15 @@ def _lines(text: str) -> list[str]:
 
 def test_the_theme_templates_we_replace_have_not_moved_on():
     """The copies in page_weight_templates/ differ from the installed theme's files only by
-    what they leave out (the icon script, the preloads, the search scripts) and by the
-    stylesheet's name: a theme upgrade that changes the originals fails here."""
+    what they leave out (the icon script, the preloads, the search scripts), by the
+    stylesheets' names (basic.css linked directly, not through theme.css's @import) and by
+    the index's and search page's descriptions: a theme upgrade that changes the originals
+    fails here."""
     theme = THEME_CSS.parents[2]
     ours = _lines((TEMPLATES / "static" / "webpack-macros.html").read_text(encoding="utf-8"))
     theirs = _lines((theme / "static" / "webpack-macros.html").read_text(encoding="utf-8"))
-    renamed = [line.replace("styles/pydata-sphinx-theme.css", "styles/book-theme.css") for line in theirs]
+    renamed = [line.replace("styles/pydata-sphinx-theme.css", "styles/book-theme.css")
+               .replace("styles/theme.css", "basic.css") for line in theirs]
     dropped = [line for line in renamed if line not in ours]
     assert all("fontawesome.js" in line or 'rel="preload"' in line or line.startswith("<!--")
                or "Pre-loaded" in line or "custom icons" in line or "AUTO-GENERATED" in line
@@ -215,7 +218,18 @@ def test_the_theme_templates_we_replace_have_not_moved_on():
         "<script src=\"{{ pathto('_static/searchtools.js', 1) | e }}\"></script>",
         "<script src=\"{{ pathto('_static/language_data.js', 1) | e }}\"></script>",
         "<script src=\"{{ pathto('searchindex.js', 1) | e }}\"></script>", "{% endif %}"]
-    assert [line for line in kept if line not in block] == []
+    added = [line for line in kept if line not in block]
+    assert [line.split(" content=")[0] for line in added] == [
+        '{%- if pagename == "genindex" %}', '<meta name="description"',
+        '{%- elif pagename == "search" %}', '<meta name="description"'], added
+    # The search page: the theme's search scripts, in its order, deferred.
+    search = _lines((theme / "search.html").read_text(encoding="utf-8"))
+    scripts = search[search.index("{% block scripts -%}") + 1:search.index("{%- endblock scripts %}")]
+    ours = _lines((TEMPLATES / "search.html").read_text(encoding="utf-8"))
+    deferred = ours[ours.index("{% block scripts -%}") + 1:ours.index("{%- endblock scripts %}")]
+    assert scripts[0] == "{{ super() }}" and deferred[:3] == [
+        "{%- for js in script_files %}", "{{ js_tag(js) }}", "{%- endfor %}"]
+    assert deferred[3:] == [line.replace("<script src=", "<script defer src=") for line in scripts[1:]]
 
 
 def test_in_process_the_site_gets_the_cut_stylesheet_and_icon_font_and_not_the_theme_s(tmp_path, rootdir):

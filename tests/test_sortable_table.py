@@ -98,6 +98,9 @@ def sort_cards_on_a_phone(browser, server) -> None:
         page.goto(server.base + PAGE + ".html", wait_until="networkidle")
         table = page.locator("table.sortable-table")
         assert "table-as-cards" in table.get_attribute("class"), "the rows are not cards on a phone"
+        # Drawn once near the screen (content-visibility: auto); until then its text reads empty.
+        table.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelector('table.sortable-table td').innerText !== ''")
         assert page.get_by_label("Sort by:").is_visible()
         dates = table.locator("tbody tr td:nth-child(3)")
         first = dates.all_inner_texts()

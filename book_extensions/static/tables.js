@@ -101,19 +101,31 @@
     return bodyRows(table).some(function (row) { return row.getBoundingClientRect().height > limit; });
   }
 
+  function box(table) { return table.closest(".pst-scrollable-table-container") || table.parentElement; }
+
   // Cards or a table: a table that is wider than its column, or squeezed into it (and any
-  // table on a phone), becomes cards.
-  function layout(table) {
-    var box = table.closest(".pst-scrollable-table-container") || table.parentElement;
-    table.classList.remove("table-as-cards");
-    box.classList.remove("table-holds-cards");
-    var cards = PHONE.matches || table.offsetWidth > box.clientWidth + 1 || squeezed(table);
-    if (cards) {
-      fold(table, headings(table));
+  // table on a phone), becomes cards. Every table is laid out as a table first and all are
+  // measured together, then all are switched: one layout for the page, not one per table.
+  // A phone needs no measuring at all.
+  function layout(tables) {
+    var phone = PHONE.matches;
+    if (!phone) {
+      tables.forEach(function (table) {
+        table.classList.remove("table-as-cards");
+        box(table).classList.remove("table-holds-cards");
+      });
     }
-    table.classList.toggle("table-as-cards", cards);
-    box.classList.toggle("table-holds-cards", cards);
-    box.classList.toggle("table-fits", !cards);
+    var cards = tables.map(function (table) {
+      return phone || table.offsetWidth > box(table).clientWidth + 1 || squeezed(table);
+    });
+    tables.forEach(function (table, i) {
+      if (cards[i]) {
+        fold(table, headings(table));
+      }
+      table.classList.toggle("table-as-cards", cards[i]);
+      box(table).classList.toggle("table-holds-cards", cards[i]);
+      box(table).classList.toggle("table-fits", !cards[i]);
+    });
   }
 
   function enhance(table) {
@@ -126,17 +138,17 @@
       table.classList.add("table-long");
       fold(table, names);
     }
-    layout(table);
   }
 
   function start() {
     var tables = Array.prototype.filter.call(document.querySelectorAll(".bd-article table"),
       function (table) { return headings(table).length > 0; });
     tables.forEach(enhance);
+    layout(tables);
     var pending = null;
     window.addEventListener("resize", function () {
       window.cancelAnimationFrame(pending);
-      pending = window.requestAnimationFrame(function () { tables.forEach(layout); });
+      pending = window.requestAnimationFrame(function () { layout(tables); });
     });
     var opened = [];
     window.addEventListener("beforeprint", function () {
