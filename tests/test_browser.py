@@ -602,6 +602,28 @@ MARK_ROWS = """() => {
 }"""
 
 
+def test_an_open_note_keeps_its_table_drawn(browser, server):
+    """Tables off screen are not drawn (content-visibility, reader.css); a table whose note
+    is open is, so the note's panel is never clipped, and goes back to normal when closed."""
+    page = reader_tab(browser, server, "desktop")
+    try:
+        page.goto(f"{server.base}chapters/21-contributory-infringement.html", wait_until="load")
+        toggle = page.locator("table.table-long details.table-fold > summary").first
+        toggle.scroll_into_view_if_needed()
+        state = """(s) => { const b = s.closest('.pst-scrollable-table-container');
+                    return [b.classList.contains('table-note-open'), getComputedStyle(b).contentVisibility]; }"""
+        toggle.click()  # the details' toggle event comes a moment after the click
+        page.wait_for_function("() => !!document.querySelector('.table-note-open')", timeout=5000)
+        opened = toggle.evaluate(state)
+        toggle.click()
+        page.wait_for_function("() => !document.querySelector('.table-note-open')", timeout=5000)
+        closed = toggle.evaluate(state)[0]
+    finally:
+        leave_page(page)
+    assert opened == [True, "visible"], f"an open note's table: {opened}"
+    assert not closed, "the table stays marked after its note closed"
+
+
 def test_printing_a_page_keeps_every_table_row_and_no_screen_control(browser, server, html, tmp_path):
     """As a reader prints (the browser fires beforeprint, then lays the page out for paper):
     every row of every table, to its last column and folded notes, and none of the controls."""

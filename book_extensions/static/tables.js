@@ -150,6 +150,14 @@
       window.cancelAnimationFrame(pending);
       pending = window.requestAnimationFrame(function () { layout(tables); });
     });
+    // A table with an open note is always drawn: the note's panel may reach past the
+    // table's box, which content-visibility (reader.css) would clip. (A class, not CSS
+    // :has(), which the EPUB's checker cannot parse.)
+    document.addEventListener("toggle", function (event) {
+      var table = event.target.closest && event.target.closest("table");
+      if (!table || !event.target.classList.contains("table-fold")) { return; }
+      box(table).classList.toggle("table-note-open", !!table.querySelector("details.table-fold[open]"));
+    }, true);
     var opened = [];
     window.addEventListener("beforeprint", function () {
       opened = Array.prototype.filter.call(document.querySelectorAll(".bd-article details:not([open])"),
