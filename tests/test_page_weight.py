@@ -12,6 +12,7 @@ by ``scripts/lighthouse.py``, not here: a test suite on a shared machine cannot 
 from __future__ import annotations
 
 import gzip
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -65,6 +66,7 @@ class _Assets(HTMLParser):
         self._in_script = False
 
 
+@cache  # the theme's files are shared by every page: compress each once
 def transferred(path: Path) -> int:
     data = path.read_bytes()
     return len(gzip.compress(data, 6)) if path.suffix in TEXT else len(data)
@@ -116,9 +118,11 @@ def pages(html: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def loads(html):
+    """Each page's first load; the tests that read it form one xdist group."""
     return {page.relative_to(html).as_posix(): first_load(html, page) for page in pages(html)}
 
 
+@pytest.mark.xdist_group("page-weight")  # one worker measures the site, once
 def test_every_page_is_within_the_byte_budget(loads):
     assert len(loads) > 20
     over = {page: (total, sorted(shares.items(), key=lambda item: -item[1])[:4])
@@ -127,12 +131,14 @@ def test_every_page_is_within_the_byte_budget(loads):
                                for page, (total, top) in over.items())
 
 
+@pytest.mark.xdist_group("page-weight")  # one worker measures the site, once
 def test_the_icon_script_is_gone(html, loads):
     assert not list(html.rglob("fontawesome.js*")), "the theme's icon script is still shipped"
     for page, (_, shares, _) in loads.items():
         assert not [name for name in shares if "fontawesome" in name or name.endswith("pydata-sphinx-theme.css")], page
 
 
+@pytest.mark.xdist_group("page-weight")  # one worker measures the site, once
 def test_the_icon_font_draws_every_icon_the_pages_show(html, loads):
     used = {name[3:] for _, _, parser in loads.values() for name in parser.classes
             if name.startswith("fa-") and name not in ("fa-solid", "fa-regular", "fa-brands", "fa-lg")}
@@ -146,6 +152,7 @@ def test_the_icon_font_draws_every_icon_the_pages_show(html, loads):
     assert len(drawn) < 60, "the icon font is no longer a subset"
 
 
+@pytest.mark.xdist_group("page-weight")  # one worker measures the site, once
 def test_search_index_and_previews_load_only_when_needed(html, loads):
     for page, (_, shares, _) in loads.items():
         if page == "search.html":
