@@ -10,6 +10,7 @@ and axe-core (``tests/package.json``, installed with ``npm ci``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -485,24 +486,27 @@ async () => {
 """
 
 
-#: Each reader's tab, per browser: (browser id, "desktop" or "phone") -> page.
+#: Each reader's tab, per browser: (browser id, reader) -> page.
 _TABS: dict = {}
+#: The readers a tab can be opened for: the context each one's tab lives in.
+READERS = {
+    "desktop": {"viewport": DESKTOP},
+    "tablet": {"viewport": {"width": 768, "height": 1024}},  # held upright
+    "phone": {"viewport": PHONE, "has_touch": True, "is_mobile": True},  # a touch screen
+}
 
 
 def reader_tab(browser, server: SiteServer, reader: str):
-    """The desktop reader's or the phone reader's tab in ``browser``, opened once and then
-    navigated from page to page, as a reader moves through the book. A new tab starts a
-    renderer and compiles the theme's scripts afresh (about 1.5 s of CPU per page on the
-    test machine); a navigation in a warm tab costs about 0.4 s. :func:`leave_page` leaves the
+    """The tab of one of :data:`READERS` in ``browser``, opened once and then navigated
+    from page to page, as a reader moves through the book. A new tab starts a renderer
+    and compiles the theme's scripts afresh (about 1.5 s of CPU per page on the test
+    machine); a navigation in a warm tab costs about 0.4 s. :func:`leave_page` leaves the
     tab as it found it: nothing stored, the next page loaded afresh."""
     key = (id(browser), reader)
     if key not in _TABS:
+        context = browser.new_context(service_workers="block", **READERS[reader])
         if reader == "desktop":
-            context = browser.new_context(viewport=DESKTOP, service_workers="block")
             context.add_init_script(RECORD_COPIES)
-        else:  # a touch screen, as a phone reader holds it
-            context = browser.new_context(viewport=PHONE, service_workers="block", has_touch=True,
-                                          is_mobile=True)
         _block_foreign(context, server)
         _TABS[key] = context.new_page()
     return _TABS[key]
@@ -515,10 +519,25 @@ def leave_page(page) -> None:
     try:
         page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
         page.goto("about:blank")
+        page.mouse.move(0, 0)  # where a new tab's pointer starts
     except Exception:  # noqa: BLE001 - whatever broke the tab, a new one replaces it
         for key in [key for key, tab in _TABS.items() if tab is page]:
             del _TABS[key]
         page.context.close()
+
+
+@contextlib.contextmanager
+def reader_page(browser, server: SiteServer, reader: str, page_name: str, query: str = "",
+                wait_until: str = "load"):
+    """One page of the site (``query``: what follows its address, "?q=word"), loaded in
+    ``reader``'s warm tab (:func:`reader_tab`), and left (:func:`leave_page`) when the
+    block ends."""
+    page = reader_tab(browser, server, reader)
+    try:
+        page.goto(f"{server.base}{page_name}.html{query}", wait_until=wait_until)
+        yield page
+    finally:
+        leave_page(page)
 
 
 def visit(browser, server: SiteServer, page_name: str) -> PageReport:

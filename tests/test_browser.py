@@ -37,7 +37,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import PHONE, leave_page, missing_tools, reader_tab, visit_once
+from browser_support import PHONE, missing_tools, reader_page, visit_once
 from conftest import page_source, toc_files
 from system_tools import tool
 
@@ -422,14 +422,10 @@ def prose_counts(html: Path, term: str) -> tuple[Counter, set[str]]:
 
 def search(browser, server, term: str) -> list[tuple[str, str]]:
     """The search page's results for ``term``, in order, as (page, anchor)."""
-    page = reader_tab(browser, server, "desktop")
-    try:
-        page.goto(f"{server.base}search.html?q={term}", wait_until="load")
+    with reader_page(browser, server, "desktop", "search", f"?q={term}") as page:
         page.wait_for_selector("#search-results .search-summary", timeout=15000)
         hrefs = page.eval_on_selector_all("#search-results ul.search li > a",
                                           "links => links.map(a => a.getAttribute('href'))")
-    finally:
-        leave_page(page)
     return [(re.sub(r"\.html$", "", urlsplit(h).path).lstrip("./"), urlsplit(h).fragment)
             for h in hrefs]
 
@@ -463,9 +459,7 @@ CODE_LIKE = re.compile(r"[A-Za-z_]\(\s*[\"'\w]|\.\w+\[|^\s*(import|from)\s|\w\s*
 
 def search_snippets(browser, server, term: str) -> list[dict]:
     """Each result of the search page for ``term``: its link and its snippet."""
-    page = reader_tab(browser, server, "desktop")
-    try:
-        page.goto(f"{server.base}search.html?q={term}", wait_until="load")
+    with reader_page(browser, server, "desktop", "search", f"?q={term}") as page:
         page.wait_for_selector("#search-results .search-summary", timeout=15000)
         page.wait_for_function(  # snippets arrive one by one, after each page is fetched
             "() => Array.from(document.querySelectorAll('#search-results ul.search li'))"
@@ -474,8 +468,6 @@ def search_snippets(browser, server, term: str) -> list[dict]:
             "#search-results ul.search li",
             """items => items.map(li => ({href: li.querySelector('a').getAttribute('href'),
                                           snippet: li.querySelector('p.context').textContent}))""")
-    finally:
-        leave_page(page)
 
 
 @pytest.mark.parametrize("term", SEARCH_TERMS)
@@ -555,22 +547,16 @@ def test_on_a_tablet_every_table_fits_and_shows_words_not_codes(browser, server,
     assert len(pages) > 5, "hardly any page has a table: has the test gone stale?"
     codes = data_codes()
     problems = []
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, service_workers="block")
-    try:
-        page = context.new_page()
-        for name in pages:
-            page.goto(f"{server.base}{name}.html", wait_until="load")
+    for name in pages:
+        with reader_page(browser, server, "tablet", name) as page:
             problems += [f"{name}: {p}" for p in page.evaluate(UNFIT_TABLES)]
-            if name == DATA_APPENDIX:  # its tables document the codes themselves
-                continue
-            for i, text in enumerate(page.evaluate(TABLE_TEXTS)):
-                if not text.strip():
-                    problems.append(f"{name}: table {i + 1} shows no text")
-                shown = sorted({m.group(0).strip() for c in codes for m in c.finditer(text)})
-                if shown:
-                    problems.append(f"{name}: table {i + 1} shows data codes {shown}")
-    finally:
-        context.close()
+            texts = [] if name == DATA_APPENDIX else page.evaluate(TABLE_TEXTS)  # it documents the codes
+        for i, text in enumerate(texts):
+            if not text.strip():
+                problems.append(f"{name}: table {i + 1} shows no text")
+            shown = sorted({m.group(0).strip() for c in codes for m in c.finditer(text)})
+            if shown:
+                problems.append(f"{name}: table {i + 1} shows data codes {shown}")
     assert not problems, lines(problems)
 
 
@@ -605,9 +591,7 @@ MARK_ROWS = """() => {
 def test_an_open_note_keeps_its_table_drawn(browser, server):
     """Tables off screen are not drawn (content-visibility, reader.css); a table whose note
     is open is, so the note's panel is never clipped, and goes back to normal when closed."""
-    page = reader_tab(browser, server, "desktop")
-    try:
-        page.goto(f"{server.base}chapters/21-contributory-infringement.html", wait_until="load")
+    with reader_page(browser, server, "desktop", "chapters/21-contributory-infringement") as page:
         toggle = page.locator("table.table-long details.table-fold > summary").first
         toggle.scroll_into_view_if_needed()
         state = """(s) => { const b = s.closest('.pst-scrollable-table-container');
@@ -618,8 +602,6 @@ def test_an_open_note_keeps_its_table_drawn(browser, server):
         toggle.click()
         page.wait_for_function("() => !document.querySelector('.table-note-open')", timeout=5000)
         closed = toggle.evaluate(state)[0]
-    finally:
-        leave_page(page)
     assert opened == [True, "visible"], f"an open note's table: {opened}"
     assert not closed, "the table stays marked after its note closed"
 
@@ -631,15 +613,11 @@ def test_printing_a_page_keeps_every_table_row_and_no_screen_control(browser, se
     assert pages, "no page has a long table: has the test gone stale?"
     problems = []
     for page_name in pages:
-        page = reader_tab(browser, server, "desktop")
-        try:
-            page.goto(f"{server.base}{page_name}.html", wait_until="load")
+        with reader_page(browser, server, "desktop", page_name) as page:
             marks = page.evaluate(MARK_ROWS)
             page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
             pdf = tmp_path / (page_name.replace("/", "-") + ".pdf")
             page.pdf(path=str(pdf), format="A4")
-        finally:
-            leave_page(page)
         text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
                               capture_output=True, text=True, check=True).stdout
         printed = set(re.findall(r"ZQ\d+R\d+Q", text))
@@ -721,21 +699,10 @@ def test_search_as_a_reader_meets_it(browser, server, html):
 NAV_PAGE = "chapters/22-dmca-safe-harbors"
 
 
-def open_page(browser, server, page_name: str, width: int = 390, height: int = 844):
-    """A new page at ``width`` (a touch screen below 768 px), loaded; close its context."""
-    touch = width < 768
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch,
-                                  is_mobile=touch, service_workers="block")
-    page = context.new_page()
-    page.goto(f"{server.base}{page_name}.html", wait_until="load")
-    return context, page
-
-
 def test_a_tap_in_the_page_contents_closes_the_drawer_at_the_section(browser, server):
     """On a phone, tapping a section in the page's contents drawer lands on the section
     with the drawer closed, so the text is not covered and the page can be read."""
-    context, page = open_page(browser, server, NAV_PAGE)
-    try:
+    with reader_page(browser, server, "phone", NAV_PAGE) as page:
         page.locator(".bd-header-article .secondary-toggle").first.tap()
         page.wait_for_function("() => document.getElementById('pst-secondary-sidebar-modal').open")
         link = page.locator("#pst-secondary-sidebar-modal a[href^='#']").nth(3)
@@ -749,8 +716,6 @@ def test_a_tap_in_the_page_contents_closes_the_drawer_at_the_section(browser, se
             const mid = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
             return {open: d.open, top: t.top, onTop: mid ? mid.closest('article') !== null : false};
         }""", target)
-    finally:
-        context.close()
     assert not state["open"], f"{NAV_PAGE}: the contents drawer stayed open after a tap on {target}"
     assert 0 <= state["top"] < 200, f"{NAV_PAGE}: the section {target} is at {state['top']:.0f} px, not in view"
     assert state["onTop"], f"{NAV_PAGE}: something covers the text after the tap"
@@ -769,11 +734,10 @@ HEADER_CONTROLS = """() => Array.from(document.querySelectorAll(
 
 @pytest.mark.parametrize("width", [390, 768, 1280])
 def test_header_controls_are_44px_and_phones_get_only_useful_ones(browser, server, width):
-    context, page = open_page(browser, server, NAV_PAGE, width=width, height=900)
-    try:
+    reader = {390: "phone", 768: "tablet", 1280: "desktop"}[width]
+    with reader_page(browser, server, reader, NAV_PAGE) as page:
+        assert page.viewport_size["width"] == width
         controls = page.evaluate(HEADER_CONTROLS)
-    finally:
-        context.close()
     shown = [c for c in controls if c["shown"]]
     assert len(shown) >= 3, f"{width} px: only {len(shown)} header controls shown"
     small = [f"{c['name']} {c['width']:.0f}x{c['height']:.0f}" for c in shown
@@ -787,13 +751,10 @@ def test_header_controls_are_44px_and_phones_get_only_useful_ones(browser, serve
 
 
 def test_prev_next_titles_read_in_lines_not_a_word_per_line(browser, server):
-    context, page = open_page(browser, server, NAV_PAGE)
-    try:
+    with reader_page(browser, server, "phone", NAV_PAGE) as page:
         titles = page.evaluate("""() => Array.from(document.querySelectorAll('.prev-next-title'))
             .map((t) => ({text: t.textContent.trim(), lines: Math.round(t.getBoundingClientRect().height
                           / parseFloat(getComputedStyle(t).lineHeight))}))""")
-    finally:
-        context.close()
     assert len(titles) == 2, titles
     for title in titles:
         words = len(title["text"].split())

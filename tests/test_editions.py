@@ -354,29 +354,37 @@ TIP = "[data-tippy-root] .tippy-box"
 
 @pytest.fixture(scope="module")
 def reader(browser, server):
-    """Open a page of the served site in a fresh context; every request to another host is
-    recorded and refused."""
-    from browser_support import DESKTOP, _block_foreign
+    """Open a page of the served site in the desktop reader's warm tab, or with
+    ``phone=True`` the phone reader's (tests/browser_support.py, reader_tab), as a first
+    visit would find it; every request to another host is recorded here, and refused there."""
+    from browser_support import leave_page, reader_tab
 
-    opened, foreign = [], []
+    foreign, watched = [], []
 
-    def open_page(page_name: str, **context_options):
-        context = browser.new_context(viewport=DESKTOP, service_workers="block", **context_options)
-        _block_foreign(context, server)
-        page = context.new_page()
-        page.on("request", lambda r: foreign.append(r.url) if server.host not in r.url
-                and not r.url.startswith(("data:", "blob:", "about:")) else None)
+    def record(request):
+        if server.host not in request.url and not request.url.startswith(("data:", "blob:", "about:")):
+            foreign.append(request.url)
+
+    def open_page(page_name: str, phone: bool = False):
+        for tab in watched:  # the last test's page, left as a new tab would be
+            if not tab.is_closed() and tab.url != "about:blank":
+                leave_page(tab)
+        page = reader_tab(browser, server, "phone" if phone else "desktop")
+        if page not in watched:
+            page.on("request", record)
+            watched.append(page)
         page.goto(server.base + page_name + ".html", wait_until="networkidle")
         # The previews' scripts load when a reader first needs one (page_weight.py).
         page.wait_for_function("() => Array.isArray(window.bookPreviewScripts) && "
                                "document.querySelector('article a') !== null")
-        opened.append(context)
         return page
 
     open_page.foreign = foreign
     yield open_page
-    for context in opened:
-        context.close()
+    for tab in watched:
+        tab.remove_listener("request", record)
+        if not tab.is_closed():
+            leave_page(tab)
 
 
 def _first(page, selector: str):
@@ -441,7 +449,7 @@ def test_a_reference_to_a_figure_previews_the_figure(reader):
 
 
 def test_a_tap_shows_the_tip_on_a_touch_screen_and_a_second_tap_follows_the_link(reader):
-    page = reader("chapters/21-contributory-infringement", has_touch=True, is_mobile=True)
+    page = reader("chapters/21-contributory-infringement", phone=True)
     link = _first(page, "a[href*='95-glossary.html#term-']")
     link.tap()
     page.locator(TIP).wait_for(state="visible", timeout=5000)

@@ -98,8 +98,20 @@ print("never reached")
     assert ("Executing notebook (2 at a time)" in text) == (jobs == "2"), "not run side by side"
 
 
-def test_unknown_citation_key_and_broken_cross_reference_fail_naming_the_chapter(book):
-    # Both in one build (--keep-going reports every warning): each must be named, and
+WRITER = "chapters/zz-writer"
+WRITER_BODY = """
+# A chapter that writes where it must not
+
+```{code-cell} ipython3
+with open("../data/notes.csv", "w") as handle:
+    handle.write("id\\n")
+```
+"""
+
+
+def test_broken_references_and_a_chapter_writing_into_the_sources_fail_naming_each_chapter(book):
+    # All in one build (--keep-going reports every warning): an unknown citation key, a
+    # broken cross-reference and a chapter that writes into data/ must each be named, and
     # nothing else: the book also holds a broken page in every folder of NOT_THE_BOOK,
     # which would add its own errors if it were read or executed.
     with open(book / "chapters" / "95-glossary.md", "a", encoding="utf-8") as page:
@@ -108,7 +120,8 @@ def test_unknown_citation_key_and_broken_cross_reference_fail_naming_the_chapter
     for folder in NOT_THE_BOOK:
         write_chapter(book, f"{folder}/decoy", "# Not a page of the book\n\n"
                       "{cite:p}`nosuchsource2099`\n\n```{code-cell} ipython3\n1 / 0\n```\n")
-    set_toc(book, PLAIN_PAGES)
+    write_chapter(book, WRITER, WRITER_BODY)
+    set_toc(book, [*PLAIN_PAGES, WRITER])
     text = failed_build(book)
     assert "decoy" not in text and "nosuchsource2099" not in text, text[-6000:]
     assert re.search(r"chapters/95-glossary\.md:\d+: WARNING: could not find bibtex key "
@@ -116,19 +129,5 @@ def test_unknown_citation_key_and_broken_cross_reference_fail_naming_the_chapter
     assert re.search(r"chapters/95-glossary\.md:\d+: WARNING: unknown document: "
                      r"'10-part-one-overview'", text), text[-6000:]
     assert re.search(r"chapters/95-glossary\.md:\d+: WARNING: .*fig-no-such-chart", text), text[-6000:]
-
-
-def test_a_chapter_writing_into_the_sources_fails_the_build(book):
-    page = "chapters/zz-writer"
-    write_chapter(book, page, """
-# A chapter that writes where it must not
-
-```{code-cell} ipython3
-with open("../data/notes.csv", "w") as handle:
-    handle.write("id\\n")
-```
-""")
-    set_toc(book, [page])
-    text = failed_build(book)
-    assert re.search(rf"{page}\.md: WARNING: {page}\.md wrote data/notes\.csv while it ran", text), \
+    assert re.search(rf"{WRITER}\.md: WARNING: {WRITER}\.md wrote data/notes\.csv while it ran", text), \
         text[-6000:]

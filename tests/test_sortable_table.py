@@ -1,19 +1,18 @@
 """The sort-and-filter script of sortable tables (book_extensions/static/sortable-table.js):
 its pure functions under ``node --test``, and one reader in a real browser sorting the
-decisions table by date and filtering it, then sorting its cards on a phone."""
+decisions table by date and filtering it, then sorting its cards on a phone (the browser
+tests' shared browser, tests/browser_support.py)."""
 
 from __future__ import annotations
 
 import calendar
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, SiteServer
+from browser_support import reader_page
 from conftest import ROOT
 from system_tools import tool
 
@@ -39,63 +38,40 @@ def start_day(label: str) -> tuple[int, int, int]:
 
 
 @pytest.mark.build
-def test_a_reader_sorts_decisions_by_date_and_filters_them(html):
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; scripts/test.sh installs it", pytrace=False)
-    # In its own process: Playwright's sync API allows one session per process, and the
-    # browser gates (test_browser.py) keep theirs open for the whole test session.
-    script = f"from pathlib import Path; import test_sortable_table as t; t.sort_and_filter(Path({str(html)!r}))"
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", capture_output=True,
-                            text=True, timeout=300,
-                            env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)])))
-    assert result.returncode == 0, result.stderr[-4000:]
+def test_a_reader_sorts_decisions_by_date_and_filters_them(browser, server):
+    """Sort the decisions table by date, both ways, then filter it, as a reader would;
+    then sort its cards on a phone."""
+    with reader_page(browser, server, "desktop", PAGE, wait_until="networkidle") as page:
+        table = page.locator("table.sortable-table")
+        total = table.locator("tbody tr").count()
+        dates = table.locator("tbody tr td:nth-child(3)")
 
+        date_button = table.locator("thead button.sortable-table-sort", has_text="Date")
+        date_button.click()
+        assert table.locator("thead th").nth(2).get_attribute("aria-sort") == "ascending"
+        ascending = [start_day(t) for t in dates.all_inner_texts()]
+        assert ascending == sorted(ascending) and ascending[0] < ascending[-1]
+        date_button.click()
+        descending = [start_day(t) for t in dates.all_inner_texts()]
+        assert descending == sorted(ascending, reverse=True)
 
-def sort_and_filter(html) -> None:
-    """Sort the decisions table by date, both ways, then filter it, as a reader would."""
-    from playwright.sync_api import sync_playwright
-
-    with SiteServer(html) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport=DESKTOP)
-            page.goto(server.base + PAGE + ".html", wait_until="networkidle")
-            table = page.locator("table.sortable-table")
-            total = table.locator("tbody tr").count()
-            dates = table.locator("tbody tr td:nth-child(3)")
-
-            date_button = table.locator("thead button.sortable-table-sort", has_text="Date")
-            date_button.click()
-            assert table.locator("thead th").nth(2).get_attribute("aria-sort") == "ascending"
-            ascending = [start_day(t) for t in dates.all_inner_texts()]
-            assert ascending == sorted(ascending) and ascending[0] < ascending[-1]
-            date_button.click()
-            descending = [start_day(t) for t in dates.all_inner_texts()]
-            assert descending == sorted(ascending, reverse=True)
-
-            everything = table.locator("tbody tr").all_inner_texts()
-            expected = sum("cloudflare" in row.lower() for row in everything)
-            assert 0 < expected < total
-            page.get_by_label("Filter rows:").fill("Cloudflare")
-            visible = table.locator("tbody tr:not([hidden])")
-            assert visible.count() == expected
-            assert all("cloudflare" in row.lower() for row in visible.all_inner_texts())
-            assert page.get_by_role("status").inner_text() == f"{expected} of {total} rows shown."
-            # A table sorts with its headings; the "Sort by" list is for cards only.
-            assert not page.get_by_label("Sort by:").is_visible()
-            page.close()
-            sort_cards_on_a_phone(browser, server)
-        finally:
-            browser.close()
+        everything = table.locator("tbody tr").all_inner_texts()
+        expected = sum("cloudflare" in row.lower() for row in everything)
+        assert 0 < expected < total
+        page.get_by_label("Filter rows:").fill("Cloudflare")
+        visible = table.locator("tbody tr:not([hidden])")
+        assert visible.count() == expected
+        assert all("cloudflare" in row.lower() for row in visible.all_inner_texts())
+        assert page.get_by_role("status").inner_text() == f"{expected} of {total} rows shown."
+        # A table sorts with its headings; the "Sort by" list is for cards only.
+        assert not page.get_by_label("Sort by:").is_visible()
+    sort_cards_on_a_phone(browser, server)
 
 
 def sort_cards_on_a_phone(browser, server) -> None:
     """On a phone the rows are cards, their headings hidden: the reader taps "Sort by"
     and picks the latest decisions first, then page order again."""
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    try:
-        page = context.new_page()
-        page.goto(server.base + PAGE + ".html", wait_until="networkidle")
+    with reader_page(browser, server, "phone", PAGE, wait_until="networkidle") as page:
         table = page.locator("table.sortable-table")
         assert "table-as-cards" in table.get_attribute("class"), "the rows are not cards on a phone"
         # Drawn once near the screen (content-visibility: auto); until then its text reads empty.
@@ -113,8 +89,6 @@ def sort_cards_on_a_phone(browser, server) -> None:
         assert page.get_by_role("status").inner_text() == "Sorted by Date, latest first."
         sort_by.select_option(label="page order")
         assert dates.all_inner_texts() == first
-    finally:
-        context.close()
 
 
 def test_the_extension_adds_the_script_only_to_pages_with_a_sortable_table(tmp_path, make_app):
