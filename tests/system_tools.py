@@ -12,6 +12,7 @@ import pytest
 TOOLS = {
     "chromium": "chromium",          # tests/browser_support.py (Playwright drives it)
     "pdftotext": "poppler-utils",    # the PDF edition's text, read a second way
+    "pdffonts": "poppler-utils",     # ...and the fonts it embeds
     "node": "nodejs",                # tests/js under node --test
     "npm": "nodejs",                 # axe-core's and the previews' pinned installs
     "git": "git",                    # the shared build's fresh clone

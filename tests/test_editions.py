@@ -6,11 +6,13 @@ build. The extensions' own behaviour is checked in process on tests/roots/test-e
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from fnmatch import fnmatch
@@ -521,38 +523,54 @@ NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u
                        r"(?:[\s\d,.]*[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef\d]+)*")
 
 
-def pdf_fonts(reader) -> dict[str, str]:
-    """Every font the PDF embeds (its name without the subset tag) and its encoding."""
+def pdf_fonts(path: Path) -> dict[str, str]:
+    """Every font the PDF embeds (its name without the subset tag) and its encoding, as
+    poppler's ``pdffonts`` lists them (in a second; pypdf takes five to open every page)."""
+    lines = subprocess.run([tool("pdffonts"), str(path)], capture_output=True, text=True, check=True,
+                           timeout=120).stdout.splitlines()
+    columns = [match.span() for match in re.finditer(r"-+", lines[1])]  # the rule under the headings
     fonts = {}
-    for page in reader.pages:
-        for ref in ((page.get("/Resources") or {}).get("/Font") or {}).values():
-            font = ref.get_object()
-            name = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
-            encoding = font.get("/Encoding")
-            fonts[name] = encoding if isinstance(encoding, str) else "a map of its own"
+    for line in lines[2:]:
+        name, _, encoding = (line[start:end].strip() for start, end in columns[:3])
+        fonts[name.split("+", 1)[-1]] = encoding
     return fonts
 
 
 @pytest.mark.xdist_group(PDF_GROUP)
-def test_pdf_uses_only_the_books_fonts_and_every_glyph_has_one(pdf_reader):
+def test_pdf_uses_only_the_books_fonts_and_every_glyph_has_one(pdf):
     """WeasyPrint writes a glyph no font has with an encoding of its own (and prints an empty
     box); a font outside the book's own means the machine's fonts leaked in."""
-    fonts = pdf_fonts(pdf_reader)
-    lacking = {name: enc for name, enc in fonts.items() if enc != "/Identity-H"}
+    fonts = pdf_fonts(pdf.path)
+    assert fonts, "pdffonts lists no font in the PDF"
+    lacking = {name: enc for name, enc in fonts.items() if enc != "Identity-H"}
     assert not lacking, f"glyphs without a font in the PDF (WeasyPrint's missing-glyph path): {lacking}"
     foreign = sorted(name for name in fonts if not name.startswith(BOOK_FONTS))
     assert not foreign, f"fonts the book does not install were used: {foreign}"
     assert any(name.startswith("Book-Japanese") for name in fonts), "the Japanese quotes were not typeset"
 
 
+def test_the_font_check_sees_a_glyph_that_no_font_has(tmp_path):
+    """The check above can fail: WeasyPrint, given only DejaVu (no Japanese), writes its
+    missing-glyph encoding, and pdf_fonts reads it."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{tmp_path}/cache</cachedir>"
+                    "</fontconfig>", encoding="utf-8")
+    pdf = tmp_path / "missing.pdf"
+    script = ("import sys, weasyprint; weasyprint.HTML(string='<p style=\"font-family: DejaVu Sans\">"
+              "Text and \u5408\u8a08</p>').write_pdf(sys.argv[1])")
+    subprocess.run([sys.executable, "-c", script, str(pdf)], check=True, capture_output=True, timeout=120,
+                   env=dict(os.environ, FONTCONFIG_FILE=str(conf)))
+    assert {enc for enc in pdf_fonts(pdf).values()} - {"Identity-H"}, pdf_fonts(pdf)
+
+
 @pytest.mark.xdist_group(PDF_GROUP)
 def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_pages, pdf_reader, html):
-    titles = []
-    for page in toc_files():
-        title = " ".join(soup_of(html, page).select_one("article h1").get_text(" ").replace("#", "").split())
+    titles, numbers = [], []
+    for page in map(functools.partial(soup_of, html), toc_files()):
+        title = " ".join(page.select_one("article h1").get_text(" ").replace("#", "").split())
         titles.append(re.sub(r"^\d+\.\s*", "", title))
-    numbers = [" ".join(n.get_text().split()) for p in toc_files()
-               for n in soup_of(html, p).select("article figure .caption-number")]
+        numbers += [" ".join(n.get_text().split()) for n in page.select("article figure .caption-number")]
     assert numbers, "no numbered figures on the site"
     quotes = NON_LATIN.findall((ROOT / "references.bib").read_text(encoding="utf-8"))
     assert quotes, "references.bib quotes nothing in a non-Latin script: has the test gone stale?"
