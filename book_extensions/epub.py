@@ -86,6 +86,13 @@ def _epub_page(app, pagename, templatename, context, doctree) -> None:
                             if not str(getattr(css, "filename", css)).startswith(NOT_PACKED_STYLES)]
 
 
+def _no_stale_styles(app) -> None:
+    """myst-nb writes its stylesheet after the e-book is packed (see :func:`_epub_page`); a
+    copy an earlier build left in the folder would be packed (``--all``) and fail epubcheck."""
+    for stale in (Path(app.outdir) / "_static").glob("mystnb.*.css") if app.builder.name == "epub" else ():
+        stale.unlink()
+
+
 def _publish_epub(app, exception) -> None:
     """Fix the archive's dates, then put the EPUB next to the web pages."""
     if exception is None and app.builder.name == "epub":
@@ -96,6 +103,7 @@ def _publish_epub(app, exception) -> None:
 def setup(app):
     app.setup_extension("book_extensions.editions")  # declares book_epub_name, links the file
     app.connect("config-inited", _epub_settings)
+    app.connect("builder-inited", _no_stale_styles)
     app.connect("doctree-resolved", _for_the_e_book, priority=600)  # after sphinx-thebe
     app.connect("html-page-context", _epub_page, priority=990)
     app.connect("build-finished", _publish_epub)

@@ -43,21 +43,15 @@ SKIPPED = (nodes.literal_block, nodes.raw, nodes.table, nodes.comment, nodes.mat
            nodes.system_message)
 
 
-def _counted(node: nodes.Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, SKIPPED):
-            return False
-        if isinstance(parent, addnodes.pending_xref) and parent.get("refdomain") == "cite":
-            return False
-        parent = parent.parent
-    return True
+def _not_read(node: nodes.Node) -> bool:
+    """Code, tables, raw HTML and the like, and bracketed citations (cite references)."""
+    return isinstance(node, SKIPPED) or (isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite")
 
 
 def prose_words(doctree: nodes.document) -> int:
     """The words a reader reads on the page (its title included)."""
-    return sum(count_words(text.astext()) for text in doctree.findall(nodes.Text)
-               if _counted(text))
+    skipped = {id(text) for node in doctree.findall(_not_read) for text in node.findall(nodes.Text)}
+    return sum(count_words(text.astext()) for text in doctree.findall(nodes.Text) if id(text) not in skipped)
 
 
 def _has_key_points(doctree: nodes.document) -> bool:

@@ -5,7 +5,9 @@ in tests/roots/.
 
 Issue 23 asks for at most 1,000 lines (:data:`TARGET`). The layer was 1,565 lines when
 this test was written, 1,251 after the first cut and 1,219 once each content module
-declared the datasets it loads (December 2026), every behaviour kept;
+declared the datasets it loads (December 2026), and 1,215 once the reading time's word count
+lost a hand-written walk up the tree (the EPUB's stale-stylesheet fix, 5 lines, included), every
+behaviour kept;
 :data:`CEILING` holds it there, so it can only shrink: lower the ceiling whenever a change
 removes lines, never raise it to let one add them."""
 
@@ -21,7 +23,7 @@ import book_extensions
 from conftest import ROOT
 
 TARGET = 1000
-CEILING = 1219
+CEILING = 1215
 LAYOUT = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
           tokenize.ENDMARKER)
 
