@@ -52,9 +52,10 @@ def test_reader_date_reads_days_and_months_and_refuses_typos():
             reader_date(bad, setting="book_facts_as_of")
 
 
-def build_edition(tmp_path, builder="html", parallel=0, **settings) -> tuple[Path, str]:
+def build_edition(tmp_path, builder="html", parallel=0, force_all=False, **settings) -> tuple[Path, str]:
     """tests/roots/test-edition (copied into ``tmp_path`` once) built in process with
-    ``settings``: the builder's output folder and the warnings."""
+    ``settings`` (every page written again with ``force_all``, as ``--all`` asks): the
+    builder's output folder and the warnings."""
     from sphinx.testing.util import SphinxTestApp
 
     srcdir = tmp_path / "edition"
@@ -63,7 +64,7 @@ def build_edition(tmp_path, builder="html", parallel=0, **settings) -> tuple[Pat
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible sets it for the process
     app = SphinxTestApp(builder, srcdir=srcdir, confoverrides=settings, parallel=parallel)
     try:
-        app.build()
+        app.build(force_all=force_all)
     finally:
         app.cleanup()
         os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -269,6 +270,16 @@ def test_the_epub_is_dated_by_the_edition_carries_no_script_and_sits_next_to_the
         assert element in opf, element
     assert not [name for name, text in pages.items() if "<script" in text]
     assert "pdf-edition" not in pages["intro.xhtml"] and "epub-edition" not in pages["intro.xhtml"]
+
+
+def test_an_epub_rebuilt_in_its_folder_packs_no_stylesheet_left_by_the_build_before(tmp_path):
+    """myst-nb's stylesheet, written after the first build packed its e-book, must not be
+    packed by the next (``--all``): epubcheck cannot parse it."""
+    build_edition(tmp_path, builder="epub")
+    folder, warnings = build_edition(tmp_path, builder="epub", force_all=True)
+    assert not warnings, warnings
+    with zipfile.ZipFile(folder / "small.epub") as archive:
+        assert not [name for name in archive.namelist() if "mystnb" in name], archive.namelist()
 
 
 def test_the_same_sources_in_another_folder_give_the_same_site(edition, tmp_path):
