@@ -322,6 +322,13 @@ def figure_pixels(page, index: int) -> dict:
     return {"light": sum(histogram[170:]) / n, "dark": sum(histogram[:101]) / n}
 
 
+def tables_done(page) -> None:
+    """Wait until tables.js has done every table of the page (it does those on the first
+    screen before the first paint and the rest a table per idle task: <html data-tables=
+    "ready">), so a gate sees every table as a reader does once the page has settled."""
+    page.wait_for_function("() => document.documentElement.dataset.tables === 'ready'", timeout=10000)
+
+
 # Tables wider than their column (the article's text column): such a table is cut, or
 # scrolls sideways in a box, whatever cue it carries. tables.js turns them into cards.
 UNFIT_TABLES = r"""
@@ -530,6 +537,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     stop = _watch(page, report, server, "desktop")
     try:
         page.goto(url, wait_until="networkidle")
+        tables_done(page)
         report.axe_violations, report.axe_rules_run = run_axe(page)
         report.images = page.evaluate(IMAGES)
         report.downloads = page.eval_on_selector_all(
@@ -554,6 +562,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     stop = _watch(page, report, server, "390px")
     try:
         page.goto(url, wait_until="load")
+        tables_done(page)
         report.overflow = page.evaluate(OVERFLOW)
         report.tall_rows = page.evaluate(TALL_ROWS, PHONE["height"])
         report.paragraphs = page.evaluate(PARAGRAPH_LINES)

@@ -37,7 +37,7 @@ import jupytext
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import PHONE, leave_page, missing_tools, reader_tab, visit_once
+from browser_support import PHONE, leave_page, missing_tools, reader_tab, tables_done, visit_once
 from conftest import page_source, toc_files
 from system_tools import tool
 
@@ -560,6 +560,7 @@ def test_on_a_tablet_every_table_fits_and_shows_words_not_codes(browser, server,
         page = context.new_page()
         for name in pages:
             page.goto(f"{server.base}{name}.html", wait_until="load")
+            tables_done(page)
             problems += [f"{name}: {p}" for p in page.evaluate(UNFIT_TABLES)]
             if name == DATA_APPENDIX:  # its tables document the codes themselves
                 continue
@@ -608,6 +609,7 @@ def test_an_open_note_keeps_its_table_drawn(browser, server):
     page = reader_tab(browser, server, "desktop")
     try:
         page.goto(f"{server.base}chapters/21-contributory-infringement.html", wait_until="load")
+        tables_done(page)
         toggle = page.locator("table.table-long details.table-fold > summary").first
         toggle.scroll_into_view_if_needed()
         state = """(s) => { const b = s.closest('.pst-scrollable-table-container');
@@ -635,7 +637,10 @@ def test_printing_a_page_keeps_every_table_row_and_no_screen_control(browser, se
         try:
             page.goto(f"{server.base}{page_name}.html", wait_until="load")
             marks = page.evaluate(MARK_ROWS)
-            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            # Printing at once, before tables.js has done every table: it does the rest first.
+            if not page.evaluate("() => { window.dispatchEvent(new Event('beforeprint'));"
+                                 " return document.documentElement.dataset.tables === 'ready'; }"):
+                problems.append(f"{page_name}: printed before every table was done")
             pdf = tmp_path / (page_name.replace("/", "-") + ".pdf")
             page.pdf(path=str(pdf), format="A4")
         finally:

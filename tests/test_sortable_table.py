@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, SiteServer
+from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, SiteServer, tables_done
 from conftest import ROOT
 from system_tools import tool
 
@@ -96,6 +96,7 @@ def sort_cards_on_a_phone(browser, server) -> None:
     try:
         page = context.new_page()
         page.goto(server.base + PAGE + ".html", wait_until="networkidle")
+        tables_done(page)
         table = page.locator("table.sortable-table")
         assert "table-as-cards" in table.get_attribute("class"), "the rows are not cards on a phone"
         # Drawn once near the screen (content-visibility: auto); until then its text reads empty.
