@@ -323,6 +323,13 @@ def figure_pixels(page, index: int) -> dict:
     return {"light": sum(histogram[170:]) / n, "dark": sum(histogram[:101]) / n}
 
 
+def tables_done(page) -> None:
+    """Wait until tables.js has done every table of the page (it does those on the first
+    screen before the first paint and the rest a table per idle task: <html data-tables=
+    "ready">), so a gate sees every table as a reader does once the page has settled."""
+    page.wait_for_function("() => document.documentElement.dataset.tables === 'ready'", timeout=10000)
+
+
 # Tables wider than their column (the article's text column): such a table is cut, or
 # scrolls sideways in a box, whatever cue it carries. tables.js turns them into cards.
 UNFIT_TABLES = r"""
@@ -528,13 +535,15 @@ def leave_page(page) -> None:
 
 @contextlib.contextmanager
 def reader_page(browser, server: SiteServer, reader: str, page_name: str, query: str = "",
-                wait_until: str = "load"):
+                wait_until: str = "load", settled: bool = True):
     """One page of the site (``query``: what follows its address, "?q=word"), loaded in
-    ``reader``'s warm tab (:func:`reader_tab`), and left (:func:`leave_page`) when the
-    block ends."""
+    ``reader``'s warm tab (:func:`reader_tab`) and, unless ``settled`` is false, with every
+    table done (:func:`tables_done`); left (:func:`leave_page`) when the block ends."""
     page = reader_tab(browser, server, reader)
     try:
         page.goto(f"{server.base}{page_name}.html{query}", wait_until=wait_until)
+        if settled:
+            tables_done(page)
         yield page
     finally:
         leave_page(page)
@@ -549,6 +558,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     stop = _watch(page, report, server, "desktop")
     try:
         page.goto(url, wait_until="networkidle")
+        tables_done(page)
         report.axe_violations, report.axe_rules_run = run_axe(page)
         report.images = page.evaluate(IMAGES)
         report.downloads = page.eval_on_selector_all(
@@ -573,6 +583,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     stop = _watch(page, report, server, "390px")
     try:
         page.goto(url, wait_until="load")
+        tables_done(page)
         report.overflow = page.evaluate(OVERFLOW)
         report.tall_rows = page.evaluate(TALL_ROWS, PHONE["height"])
         report.paragraphs = page.evaluate(PARAGRAPH_LINES)

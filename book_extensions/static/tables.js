@@ -15,13 +15,50 @@
  *   opened notes show in a panel over the row, not down a narrow column.
  * - On paper everything shows (print rules in reader.css): folded notes open before the
  *   page prints and close again after, as the reader left them.
+ * - A page of many tables (the data appendix has 22) stays responsive while it loads: the
+ *   tables near the screen are done before it is first painted, the others one table per
+ *   task while the browser is idle, and any left are done at once before the page prints.
+ *   <html data-tables="ready"> says that every table is done (the browser tests wait for it).
  *
  * Progressive enhancement: without JavaScript the tables are plain, complete tables.
+ * The scheduling (queue) is exported for Node: tests/js/tables.test.mjs.
  */
-(function () {
+(function (factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api; // Node (the tests): the queue, no DOM needed
+  }
+  if (typeof document !== "undefined") {
+    api.start();
+  }
+})(function () {
   "use strict";
 
-  var PHONE = window.matchMedia("(max-width: 640px)");
+  // `work` done over `items` a few at a time, in their order: queue.now(some) does those of
+  // `some` not done yet, together; queue.next() does the next one, and schedules the one
+  // after it (`later`: in a task of its own), until none is left. Then `ready` is called, once.
+  function queue(items, work, later, ready) {
+    var pending = items.slice();
+    function now(some) {
+      var chosen = function (item) { return some.indexOf(item) >= 0; };
+      var these = pending.filter(chosen);
+      pending = pending.filter(function (item) { return !chosen(item); });
+      if (these.length) { work(these); }
+      if (!pending.length && ready) {
+        var call = ready;
+        ready = null;
+        call();
+      }
+    }
+    function next() {
+      now(pending.slice(0, 1));
+      if (pending.length) { later(next); }
+    }
+    return { now: now, next: next };
+  }
+
+  var PHONE = "(max-width: 640px)";
   var LONG_ROWS = 12;
   var SHORT = 40; // characters: a column whose every value is this short shares a card line
   // Columns whose text is reference material rather than the row's point.
@@ -104,11 +141,11 @@
   function box(table) { return table.closest(".pst-scrollable-table-container") || table.parentElement; }
 
   // Cards or a table: a table that is wider than its column, or squeezed into it (and any
-  // table on a phone), becomes cards. Every table is laid out as a table first and all are
-  // measured together, then all are switched: one layout for the page, not one per table.
+  // table on a phone), becomes cards. The tables given are laid out as tables first and
+  // measured together, then all are switched: one layout for them, not one per table.
   // A phone needs no measuring at all.
   function layout(tables) {
-    var phone = PHONE.matches;
+    var phone = window.matchMedia(PHONE).matches;
     if (!phone) {
       tables.forEach(function (table) {
         table.classList.remove("table-as-cards");
@@ -128,27 +165,61 @@
     });
   }
 
+  // Labels, roles and folds, set while the table is out of the page and then put back: the
+  // browser restyles it once, not once for each of its hundreds of changes (on the data
+  // appendix, under Lighthouse, this more than halved the script's time). Not a table that
+  // holds the keyboard's focus, which taking it out would lose. On a phone every table
+  // reads as cards, so its notes fold now too.
   function enhance(table) {
     var names = headings(table);
-    if (!names.length) { return; }
+    var parent = table.parentNode;
+    var next = table.nextSibling;
+    var out = !table.contains(document.activeElement);
+    if (out) { parent.removeChild(table); }
     table.classList.add("table-enhanced");
     keepTableRoles(table);
     labelCells(table, names);
     if (bodyRows(table).length > LONG_ROWS) {
       table.classList.add("table-long");
+    }
+    if (bodyRows(table).length > LONG_ROWS || window.matchMedia(PHONE).matches) {
       fold(table, names);
+    }
+    if (out) { parent.insertBefore(table, next); }
+  }
+
+  // The browser's idle moments where it has them (Safari has not), else the next task.
+  function later(fn) {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(fn, { timeout: 500 });
+    } else {
+      window.setTimeout(fn, 1);
     }
   }
 
   function start() {
     var tables = Array.prototype.filter.call(document.querySelectorAll(".bd-article table"),
       function (table) { return headings(table).length > 0; });
-    tables.forEach(enhance);
-    layout(tables);
+    var done = [];
+    var work = queue(tables, function (some) {
+      some.forEach(enhance);
+      layout(some);
+      done = done.concat(some);
+    }, later, function () { document.documentElement.setAttribute("data-tables", "ready"); });
+    // Before the first paint: the tables on the screen (found in the layout that paint
+    // needs anyway), so what a reader first sees does not change; then the rest, one at
+    // a time, long before a reader scrolls to them.
+    window.requestAnimationFrame(function () {
+      work.now(tables.filter(function (table) {
+        var where = box(table).getBoundingClientRect();
+        return where.bottom > 0 && where.top < window.innerHeight;
+      }));
+      later(work.next);
+    });
     var pending = null;
     window.addEventListener("resize", function () {
       window.cancelAnimationFrame(pending);
-      pending = window.requestAnimationFrame(function () { layout(tables); });
+      pending = window.requestAnimationFrame(function () { layout(done); });
     });
     // A table with an open note is always drawn: the note's panel may reach past the
     // table's box, which content-visibility (reader.css) would clip. (A class, not CSS
@@ -160,6 +231,7 @@
     }, true);
     var opened = [];
     window.addEventListener("beforeprint", function () {
+      work.now(tables);
       opened = Array.prototype.filter.call(document.querySelectorAll(".bd-article details:not([open])"),
         function (details) { details.open = true; return true; });
     });
@@ -169,9 +241,13 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  function startWhenReady() {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
   }
-})();
+
+  return { queue: queue, start: startWhenReady };
+});
