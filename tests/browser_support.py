@@ -332,8 +332,13 @@ def tables_done(page) -> None:
 
 # Tables wider than their column (the article's text column): such a table is cut, or
 # scrolls sideways in a box, whatever cue it carries. tables.js turns them into cards.
+# Each table is drawn first, as for a reader who scrolls to it, and given the frames
+# tables.js takes to lay out again a table that widened once drawn (it watches them).
 UNFIT_TABLES = r"""
-() => {
+async () => {
+  document.querySelectorAll(".bd-article .pst-scrollable-table-container")
+    .forEach(box => { box.style.contentVisibility = "visible"; });
+  for (let frame = 0; frame < 3; frame++) await new Promise(next => requestAnimationFrame(next));
   const article = document.querySelector("article.bd-article");
   return Array.from(document.querySelectorAll(".bd-article table")).map((table, i) => {
     const box = table.closest(".pst-scrollable-table-container") || table.parentElement;

@@ -588,6 +588,23 @@ MARK_ROWS = """() => {
 }"""
 
 
+def test_a_table_that_widens_once_laid_out_becomes_cards(browser, server):
+    """tables.js watches each table it has done: one that outgrows its column afterwards
+    (the first page a browser opens may lay its text out a few pixels narrower until the
+    system's font settings arrive) is laid out again, as cards."""
+    from browser_support import UNFIT_TABLES
+
+    with reader_page(browser, server, "tablet", "chapters/11-the-case-from-the-record") as page:
+        widened = page.evaluate("""() => {
+            const table = Array.from(document.querySelectorAll(".bd-article table"))
+              .find(t => !t.classList.contains("table-as-cards"));
+            if (!table) return false;
+            table.tBodies[0].rows[0].cells[0].append(" " + "W".repeat(60));
+            return true; }""")
+        assert widened, "no table of that page fits at 768 px: pick another page"
+        assert not page.evaluate(UNFIT_TABLES)
+
+
 def test_an_open_note_keeps_its_table_drawn(browser, server):
     """Tables off screen are not drawn (content-visibility, reader.css); a table whose note
     is open is, so the note's panel is never clipped, and goes back to normal when closed."""

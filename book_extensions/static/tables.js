@@ -201,10 +201,22 @@
     var tables = Array.prototype.filter.call(document.querySelectorAll(".bd-article table"),
       function (table) { return headings(table).length > 0; });
     var done = [];
+    // A table that fitted when measured can widen afterwards: the first page a browser
+    // opens may lay out its text a few pixels narrower until the system's font settings
+    // reach it. Each table done is watched, and one that now overflows its column is
+    // laid out again (becoming cards).
+    var widened = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
+      var over = entries.map(function (entry) { return entry.target; }).filter(function (table) {
+        return !table.classList.contains("table-as-cards") && table.offsetWidth > box(table).clientWidth + 1;
+      });
+      // In the next frame: a change of size inside the observer's callback is an error.
+      if (over.length) { window.requestAnimationFrame(function () { layout(over); }); }
+    });
     var work = queue(tables, function (some) {
       some.forEach(enhance);
       layout(some);
       done = done.concat(some);
+      some.forEach(function (table) { if (widened) { widened.observe(table); } });
     }, later, function () { document.documentElement.setAttribute("data-tables", "ready"); });
     // Before the first paint: the tables on the screen (found in the layout that paint
     // needs anyway), so what a reader first sees does not change; then the rest, one at
