@@ -332,22 +332,25 @@ def tables_done(page) -> None:
 
 # Tables wider than their column (the article's text column): such a table is cut, or
 # scrolls sideways in a box, whatever cue it carries. tables.js turns them into cards.
-# Each table is drawn first, as for a reader who scrolls to it, and given the frames
-# tables.js takes to lay out again a table that widened once drawn (it watches them).
+# A table that looks too wide is drawn, as for a reader who scrolls to it, and measured
+# again after the frames tables.js takes to lay out again a table that widened once drawn
+# (it watches the tables it has done; one not drawn yet is measured as first laid out).
 UNFIT_TABLES = r"""
 async () => {
-  document.querySelectorAll(".bd-article .pst-scrollable-table-container")
-    .forEach(box => { box.style.contentVisibility = "visible"; });
-  for (let frame = 0; frame < 3; frame++) await new Promise(next => requestAnimationFrame(next));
   const article = document.querySelector("article.bd-article");
-  return Array.from(document.querySelectorAll(".bd-article table")).map((table, i) => {
+  const unfit = () => Array.from(document.querySelectorAll(".bd-article table")).map((table, i) => {
     const box = table.closest(".pst-scrollable-table-container") || table.parentElement;
     const column = Math.min(box.clientWidth, article.clientWidth);
     const width = Math.max(table.scrollWidth, table.getBoundingClientRect().width, box.scrollWidth);
     if (width <= column + 1) return null;
     const caption = table.caption ? table.caption.textContent.trim().replace(/\s+/g, " ").slice(0, 50) : "no caption";
-    return `table ${i + 1} (${caption}) is ${Math.round(width)} px wide in a ${column} px column`;
+    return {box, problem: `table ${i + 1} (${caption}) is ${Math.round(width)} px wide in a ${column} px column`};
   }).filter(Boolean);
+  const first = unfit();
+  if (!first.length) return [];
+  first.forEach(({box}) => { box.style.contentVisibility = "visible"; });
+  for (let frame = 0; frame < 3; frame++) await new Promise(next => requestAnimationFrame(next));
+  return unfit().map(({problem}) => problem);
 }
 """
 
