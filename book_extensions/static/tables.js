@@ -16,7 +16,7 @@
  * - On paper everything shows (print rules in reader.css): folded notes open before the
  *   page prints and close again after, as the reader left them.
  * - A page of many tables (the data appendix has 22) stays responsive while it loads: the
- *   tables near the screen are done before it is first painted, the others one table per
+ *   tables on the screen are done before it is first painted, the others one table per
  *   task while the browser is idle, and any left are done at once before the page prints.
  *   <html data-tables="ready"> says that every table is done (the browser tests wait for it).
  *
