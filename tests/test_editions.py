@@ -379,10 +379,9 @@ def reader(browser, server):
             foreign.append(request.url)
 
     def open_page(page_name: str, phone: bool = False):
-        for tab in watched:  # the last test's page, left as a new tab would be
-            if not tab.is_closed() and tab.url != "about:blank":
-                leave_page(tab)
         page = reader_tab(browser, server, "phone" if phone else "desktop")
+        leave_page(page)  # the last test's page, forgotten as a new tab would find it
+        page = reader_tab(browser, server, "phone" if phone else "desktop")  # (a new one, if it broke)
         if page not in watched:
             page.on("request", record)
             watched.append(page)
