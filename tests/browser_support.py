@@ -327,7 +327,8 @@ def tables_done(page) -> None:
     """Wait until tables.js has done every table of the page (it does those on the first
     screen before the first paint and the rest a table per idle task: <html data-tables=
     "ready">), so a gate sees every table as a reader does once the page has settled."""
-    page.wait_for_function("() => document.documentElement.dataset.tables === 'ready'", timeout=10000)
+    # Up to 30 s: on a busy machine each idle task may wait its full 500 ms (22 tables: 11 s).
+    page.wait_for_function("() => document.documentElement.dataset.tables === 'ready'", timeout=30000)
 
 
 # Tables wider than their column (the article's text column): such a table is cut, or
