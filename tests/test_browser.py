@@ -598,7 +598,8 @@ def test_a_table_that_widens_once_laid_out_becomes_cards(browser, server):
         widened = page.evaluate("""() => {
             const table = Array.from(document.querySelectorAll(".bd-article table"))
               .find(t => !t.classList.contains("table-as-cards"));
-            if (!table) return false;  // a word as wide as a card fits a card, not each column of a row
+            if (!table) return false;
+            // A long word in every column: too wide for a row of the table, not for a card.
             for (const cell of table.tBodies[0].rows[0].cells) cell.append(" Wwwwwwwwwwwwwwwwwwwwwww");
             return true; }""")
         assert widened, "no table of that page fits at 768 px: pick another page"

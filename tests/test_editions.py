@@ -6,7 +6,6 @@ build. The extensions' own behaviour is checked in process on tests/roots/test-e
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -577,7 +576,7 @@ def test_the_font_check_sees_a_glyph_that_no_font_has(tmp_path):
 @pytest.mark.xdist_group(PDF_GROUP)
 def test_pdf_has_every_chapter_figure_glossary_and_bibliography(pdf, pdf_pages, pdf_reader, html):
     titles, numbers = [], []
-    for page in map(functools.partial(soup_of, html), toc_files()):
+    for page in (soup_of(html, name) for name in toc_files()):
         title = " ".join(page.select_one("article h1").get_text(" ").replace("#", "").split())
         titles.append(re.sub(r"^\d+\.\s*", "", title))
         numbers += [" ".join(n.get_text().split()) for n in page.select("article figure .caption-number")]

@@ -19,6 +19,8 @@
  *   tables on the screen are done before it is first painted, the others one table per
  *   task while the browser is idle, and any left are done at once before the page prints.
  *   <html data-tables="ready"> says that every table is done (the browser tests wait for it).
+ * - A table that widens after it was laid out (the first page a browser opens may lay its
+ *   text out a few pixels narrower at first) is laid out again.
  *
  * Progressive enhancement: without JavaScript the tables are plain, complete tables.
  * The scheduling (queue) is exported for Node: tests/js/tables.test.mjs.
