@@ -512,7 +512,7 @@ READERS = {
 }
 
 
-def reader_tab(browser, server: SiteServer, reader: str):
+def reader_tab(browser, reader: str):
     """The tab of one of :data:`READERS` in ``browser``, opened once and then navigated
     from page to page, as a reader moves through the book. A new tab (or a detour through
     ``about:blank``) starts a renderer and compiles the theme's scripts afresh; going
@@ -548,7 +548,7 @@ def reader_page(browser, server: SiteServer, reader: str, page_name: str, query:
     """One page of the site (``query``: what follows its address, "?q=word"), loaded in
     ``reader``'s warm tab (:func:`reader_tab`) and, unless ``settled`` is false, with every
     table done (:func:`tables_done`); left (:func:`leave_page`) when the block ends."""
-    page = reader_tab(browser, server, reader)
+    page = reader_tab(browser, reader)
     try:
         page.goto(f"{server.base}{page_name}.html{query}", wait_until=wait_until)
         if settled:
@@ -563,7 +563,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
     url = server.base + page_name + ".html"
     report = PageReport(page=page_name, url=url)
 
-    page = reader_tab(browser, server, "desktop")
+    page = reader_tab(browser, "desktop")
     stop = _watch(page, report, server, "desktop")
     try:
         page.goto(url, wait_until="networkidle")
@@ -588,7 +588,7 @@ def visit(browser, server: SiteServer, page_name: str) -> PageReport:
         stop()
         leave_page(page)
 
-    page = reader_tab(browser, server, "phone")
+    page = reader_tab(browser, "phone")
     stop = _watch(page, report, server, "390px")
     try:
         page.goto(url, wait_until="load")

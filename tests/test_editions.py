@@ -378,9 +378,9 @@ def reader(browser, server):
             foreign.append(request.url)
 
     def open_page(page_name: str, phone: bool = False):
-        page = reader_tab(browser, server, "phone" if phone else "desktop")
+        page = reader_tab(browser, "phone" if phone else "desktop")
         leave_page(page)  # the last test's page, forgotten as a new tab would find it
-        page = reader_tab(browser, server, "phone" if phone else "desktop")  # (a new one, if it broke)
+        page = reader_tab(browser, "phone" if phone else "desktop")  # (a new one, if it broke)
         if page not in watched:
             page.on("request", record)
             watched.append(page)
